@@ -1,0 +1,55 @@
+"""The gateway's exceptions, each carrying a message a person can act on.
+
+    GatewayError
+    ├── ConfigError              config.yaml is invalid: names the key path, expected and found
+    └── ToolCallError            a tool could not be called or did not answer
+        ├── UnknownToolError     no tool by that name (carries close matches)
+        ├── InvalidArgumentsError  arguments do not match the tool's inputSchema (per field)
+        ├── ServerUnavailableError the tool's server is down or its session broke
+        └── ToolTimeoutError     the call outlived the server's timeout and was cancelled
+
+A tool that *answers* with ``isError: true`` is not an exception: it is a result, rendered
+as an error card. These exceptions are for calls that produced no result at all.
+"""
+
+from __future__ import annotations
+
+
+class GatewayError(Exception):
+    """Base class: ``str(exc)`` is the text a person reads."""
+
+
+class ConfigError(GatewayError):
+    """The configuration file is missing or invalid."""
+
+
+class ToolCallError(GatewayError):
+    """A tool call produced no result."""
+
+
+class UnknownToolError(ToolCallError):
+    """No tool matches the name; ``suggestions`` holds the closest qualified names."""
+
+    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+        self.name = name
+        self.suggestions = suggestions or []
+        hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"Unknown tool: {name}.{hint}")
+
+
+class InvalidArgumentsError(ToolCallError):
+    """Arguments failed the tool's inputSchema; ``problems`` maps a field path to what is wrong."""
+
+    def __init__(self, tool: str, problems: dict[str, str]) -> None:
+        self.tool = tool
+        self.problems = problems
+        detail = "; ".join(f"{field or '(arguments)'}: {msg}" for field, msg in problems.items())
+        super().__init__(f"Invalid arguments for {tool}: {detail}")
+
+
+class ServerUnavailableError(ToolCallError):
+    """The server is down (not started, crashed, or its transport failed)."""
+
+
+class ToolTimeoutError(ToolCallError):
+    """The call exceeded its timeout; the gateway cancelled it on the server."""

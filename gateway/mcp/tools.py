@@ -1,0 +1,67 @@
+"""What the gateway knows about one MCP tool and one MCP server, independent of sessions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mcp.types import ToolAnnotations
+
+ServerState = Literal["connecting", "up", "down", "disabled"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ToolInfo:
+    """One discovered tool, as listed by its server."""
+
+    server: str
+    """The configured server name (the key under `mcp_servers`)."""
+    name: str
+    """The tool's own name on its server."""
+    model_name: str
+    """`server__tool`, sanitised to ^[a-zA-Z0-9_-]{1,64}$ and unique in the registry."""
+    title: str | None = None
+    """The human title (tool.title, else annotations.title), if the server gave one."""
+    description: str = ""
+    """The description the server gave."""
+    input_schema: dict[str, Any] = field(default_factory=lambda: {"type": "object"})
+    """JSON schema of the arguments."""
+    output_schema: dict[str, Any] | None = None
+    """JSON schema of structuredContent, when declared."""
+    annotations: ToolAnnotations | None = None
+    """Hints: read-only, destructive, idempotent, open-world."""
+
+    @property
+    def qualified(self) -> str:
+        """`server.tool`: the name people use in slash commands, config rules and logs."""
+        return f"{self.server}.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """What to show a person: the title when there is one, else the name."""
+        return self.title or self.name
+
+    @property
+    def destructive(self) -> bool:
+        """True when the server says the tool may destroy data (asks for confirmation)."""
+        return bool(self.annotations and self.annotations.destructive_hint)
+
+    @property
+    def read_only(self) -> bool:
+        """True when the server says the tool changes nothing."""
+        return bool(self.annotations and self.annotations.read_only_hint)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerStatus:
+    """A server's health as the registry sees it."""
+
+    name: str
+    state: ServerState
+    transport: str
+    """stdio, streamable-http or sse."""
+    tool_count: int = 0
+    error: str | None = None
+    """Why the server is down, in a sentence."""
+    protocol_version: str | None = None
+    """The negotiated protocol version, once connected."""
