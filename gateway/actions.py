@@ -50,3 +50,35 @@ def open_form_action(tool: str, arguments: dict[str, Any] | None = None) -> dict
 def form_field_name(path: str) -> str:
     """The `name` of a form field for the argument at dotted `path` (``title`` → ``input.title``)."""
     return f"{FORM_KEY}.{path}"
+
+TOOL_CANCEL = "tool.cancel"
+"""Dismisses a confirmation card; calls nothing, so it needs no verification."""
+
+
+def cancel_action() -> dict[str, Any]:
+    """An ActionConfig dict for the Cancel button of a confirmation card."""
+    return {"type": TOOL_CANCEL, "payload": {}, "handler": "server", "loadingBehavior": "container"}
+
+
+def issued_actions(widget: Any) -> list[dict[str, Any]]:
+    """Every tool action (type + payload) found anywhere in a widget tree (a dict dump)."""
+    found: list[dict[str, Any]] = []
+    stack = [widget]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            kind = node.get("type")
+            if isinstance(kind, str) and kind.startswith("tool.") and "payload" in node:
+                found.append({"type": kind, "payload": node["payload"]})
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def was_issued(action_type: str, payload: Any, widget: Any) -> bool:
+    """True when the action, less the form values the browser adds, appears in `widget`."""
+    if not isinstance(payload, dict):
+        return False
+    issued_part = {k: v for k, v in payload.items() if k != FORM_KEY}
+    return any(a["type"] == action_type and a["payload"] == issued_part for a in issued_actions(widget))

@@ -1,0 +1,189 @@
+"""Reading a form submit back: the strings the web component sends, typed by the input schema.
+
+What arrives is `payload["input"]`: mostly strings, booleans from checkboxes, a dict of
+booleans from a checkbox group, dates as "YYYY-MM-DD". `coerce_fields` types them per field
+and collects one problem per field it cannot read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from gateway.render.schema import FormField, option_key, option_value
+from gateway.render.widget import clip, scalar_text
+
+DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
+"""A date, or the date part of a timestamp (what a DatePicker or a person may send)."""
+_TRUE = {"true", "yes", "on", "1", "y"}
+_FALSE = {"false", "no", "off", "0", "n", ""}
+_DROP = object()
+
+
+def nest(values: Any) -> dict[str, Any]:
+    """`{"a.b": 1}` → `{"a": {"b": 1}}` (nested dicts pass through)."""
+    if not isinstance(values, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if not isinstance(key, str):
+            continue
+        *parents, leaf = key.split(".")
+        target = out
+        for part in parents:
+            nxt = target.setdefault(part, {})
+            if not isinstance(nxt, dict):
+                break
+            target = nxt
+        else:
+            if isinstance(value, dict) and isinstance(target.get(leaf), dict):
+                target[leaf].update(value)
+            else:
+                target[leaf] = value
+    return out
+
+
+def coerce_fields(
+    fields: list[FormField] | tuple[FormField, ...], submitted: dict[str, Any], problems: dict[str, str]
+) -> dict[str, Any]:
+    """The typed values of `fields` found in `submitted`; what cannot be read goes to `problems`."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        raw = _lookup(submitted, f.key)
+        value = _coerce(f, raw, problems)
+        if value is not _DROP:
+            out[f.key] = value
+    return out
+
+
+def _lookup(submitted: dict[str, Any], key: str) -> Any:
+    if key in submitted:
+        return submitted[key]
+    if "." in key:  # a property whose name has dots arrives nested by the web component
+        node: Any = submitted
+        for part in key.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return node
+    return None
+
+
+def _empty(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == [] or raw == {}
+
+
+def _coerce(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
+    if f.kind == "object":
+        if not isinstance(raw, dict):
+            return _DROP
+        inner = coerce_fields(f.children, raw, problems)
+        return inner if inner or f.required else _DROP
+    if f.kind == "boolean":
+        return _coerce_bool(f, raw, problems)
+    if f.kind == "multi_enum":
+        return _coerce_choices(f, raw)
+    if _empty(raw):
+        if f.required:
+            problems[f.path] = "required: enter a value"
+        return _DROP
+    try:
+        return _typed(f, raw)
+    except ValueError as exc:
+        problems[f.path] = str(exc)
+        return _DROP
+
+
+def _coerce_bool(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
+    if isinstance(raw, bool):
+        return raw
+    if raw is None:  # an unchecked box may send nothing at all
+        return False if f.required else _DROP
+    word = str(raw).strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    problems[f.path] = f"expected yes or no, got {clip(str(raw), 40)!r}"
+    return _DROP
+
+
+def _coerce_choices(f: FormField, raw: Any) -> Any:
+    if isinstance(raw, dict):  # the checkbox group: {"<option key>": checked}
+        keys = {option_key(f.options, i): o for i, o in enumerate(f.options)}
+        chosen = {keys[k] for k, on in raw.items() if on is True and k in keys}
+        picked = [o for o in f.options if o in chosen]
+    elif isinstance(raw, list):
+        picked = [_member(f, v) for v in raw]
+    elif isinstance(raw, str) and raw.strip():
+        picked = [_member(f, v.strip()) for v in raw.split(",") if v.strip()]
+    else:
+        picked = []
+    return picked if picked or f.required else _DROP
+
+
+def _member(f: FormField, value: Any) -> Any:
+    """The enum member a submitted string stands for (left as is when none matches)."""
+    return next((o for o in f.options if option_value(o) == value or o == value), value)
+
+
+def _typed(f: FormField, raw: Any) -> Any:
+    if f.kind == "integer":
+        return _integer(raw)
+    if f.kind == "number":
+        return _number(raw)
+    if f.kind == "enum":
+        return _member(f, raw)
+    if f.kind == "date":
+        match = DATE.match(str(raw).strip())
+        if not match:
+            raise ValueError(f"expected a date as YYYY-MM-DD, got {clip(str(raw), 40)!r}")
+        try:
+            date.fromisoformat(match.group(1))
+        except ValueError:
+            raise ValueError(f"{match.group(1)!r} is not a calendar date") from None
+        return match.group(1)
+    if f.kind == "list":
+        items = raw if isinstance(raw, list) else [p.strip() for p in str(raw).split(",")]
+        items = [i for i in items if not (isinstance(i, str) and not i)]
+        if f.item_type == "integer":
+            return [_integer(i) for i in items]
+        if f.item_type == "number":
+            return [_number(i) for i in items]
+        return [str(i) for i in items]
+    if f.kind == "json":
+        if not isinstance(raw, str):
+            return raw
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"expected JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    return raw if isinstance(raw, str) else scalar_text(raw)
+
+
+def _integer(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a whole number, got {raw!r}")
+    if isinstance(raw, int):
+        return raw
+    number = _number(raw, what="a whole number")
+    if number != int(number):
+        raise ValueError(f"expected a whole number, got {scalar_text(raw)!r}")
+    return int(number)
+
+
+def _number(raw: Any, what: str = "a number") -> float | int:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return raw
+    word = str(raw).strip()
+    try:
+        return int(word)
+    except ValueError:
+        pass
+    try:
+        value = float(word)
+    except ValueError:
+        raise ValueError(f"expected {what}, got {clip(word, 40)!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ValueError(f"expected {what}, got {clip(word, 40)!r}")
+    return value

@@ -1,0 +1,59 @@
+"""The pieces a result widget is assembled from, and how they are assembled.
+
+A `Part` is one section of a result (a list, an object card, an image…) with its own summary;
+`compose()` makes a ListView when the whole result is one list, else a Card of the sections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.mcp.tools import ToolInfo
+from gateway.render.widget import Node, Rendered, card, divider, finish
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything about the call being rendered that a part may need."""
+
+    tool: ToolInfo
+    arguments: dict[str, Any]
+    source: dict[str, Any]
+    """The call that produced the widget: goes into every tool action the widget issues."""
+    siblings: Sequence[ToolInfo] = ()
+    max_items: int = 20
+    max_text_chars: int = 4000
+
+
+@dataclass
+class Part:
+    """One section of a result widget."""
+
+    nodes: list[Node]
+    """The section's components, for a Card."""
+    copy: str
+    """Its plain-text summary."""
+    list_items: list[Node] | None = None
+    """For a list: ListViewItems, used when the list is the whole result."""
+    status: str | None = None
+    """For a list: the header of the ListView."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def compose(parts: Sequence[Part]) -> Rendered:
+    """One widget from the parts: a ListView for a lone list, else a Card of sections."""
+    copy = " | ".join(p.copy for p in parts if p.copy)
+    if len(parts) == 1 and parts[0].list_items is not None:
+        only = parts[0]
+        root: Node = {"type": "ListView", "children": only.list_items}
+        if only.status:
+            root["status"] = {"text": only.status, "icon": "notebook"}
+        return finish(root, copy)
+    children: list[Node] = []
+    for index, part in enumerate(parts):
+        if index:
+            children.append(divider())
+        children.extend(part.nodes)
+    return finish(card(*children), copy)

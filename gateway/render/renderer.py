@@ -1,0 +1,174 @@
+"""The one way out: every tool result, error, form, catalog, progress and confirmation widget.
+
+A result is rendered by the first config rule that matches it, else by the template named
+after its tool (`<server>.<tool>.widget`), else generically. A rule or template that fails on
+a result logs a warning and falls back to generic rendering; generic rendering that fails
+falls back to a JSON code block. Nothing a server returns can make `result()` raise.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chatkit.widgets import WidgetTemplate
+from mcp.types import CallToolResult
+
+from gateway.errors import ConfigError
+from gateway.mcp.tools import ServerStatus, ToolInfo
+from gateway.render import chrome
+from gateway.render.blocks import json_part
+from gateway.render.builtins import render_builtin
+from gateway.render.data import result_data
+from gateway.render.forms import build_form
+from gateway.render.generic import error_card, render_result
+from gateway.render.parts import Context, compose
+from gateway.render.rules import RenderConfig, RenderRule
+from gateway.render.templates import TemplateError, TemplateLibrary
+from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, text
+
+logger = logging.getLogger(__name__)
+
+
+class Renderer:
+    """Turns MCP results and tool schemas into ChatKit widgets."""
+
+    def __init__(self, config: RenderConfig, base_dir: Path) -> None:
+        self.config = config
+        self.templates = TemplateLibrary(base_dir / config.templates_dir)
+        for index, rule in enumerate(config.rules):
+            if rule.template:
+                try:
+                    self.templates.load(rule.template)
+                except TemplateError as exc:
+                    raise ConfigError(f"render.rules[{index}].template: {exc}") from None
+
+    # -- results ----------------------------------------------------------------------------
+
+    def result(
+        self,
+        tool: ToolInfo,
+        arguments: dict[str, Any],
+        result: CallToolResult,
+        *,
+        siblings: Sequence[ToolInfo] = (),
+    ) -> Rendered:
+        """The widget for a tool result: rules, then the tool's template, then generic."""
+        ctx = Context(
+            tool=tool,
+            arguments=dict(arguments),
+            source={"tool": tool.qualified, "arguments": dict(arguments)},
+            siblings=tuple(siblings),
+            max_items=self.config.max_items,
+            max_text_chars=self.config.max_text_chars,
+        )
+        try:
+            return self._result(result, ctx)
+        except Exception:
+            logger.exception("rendering a result of %s failed; showing it as JSON", tool.qualified)
+            return self._last_resort(result, ctx)
+
+    def _result(self, result: CallToolResult, ctx: Context) -> Rendered:
+        data = result_data(result)
+        for index, rule in enumerate(self.config.rules):
+            if rule.matches(ctx.tool, result, data):
+                rendered = self._by_rule(index, rule, result, data, ctx)
+                return rendered if rendered is not None else self._generic(result, ctx)
+        if not result.is_error:
+            template = self.templates.for_tool(ctx.tool.server, ctx.tool.name)
+            if template is not None:
+                rendered = self._by_template(
+                    f"{ctx.tool.server}.{ctx.tool.name}.widget", template, result, data, ctx
+                )
+                if rendered is not None:
+                    return rendered
+        return self._generic(result, ctx)
+
+    def _by_rule(
+        self, index: int, rule: RenderRule, result: CallToolResult, data: Any, ctx: Context
+    ) -> Rendered | None:
+        if rule.template:
+            return self._by_template(rule.template, self.templates.load(rule.template), result, data, ctx)
+        if rule.renderer:
+            try:
+                return render_builtin(rule, result, data, ctx)
+            except Exception as exc:
+                logger.warning(
+                    "render.rules[%d] (%s) could not render %s: %s; rendering generically",
+                    index, rule.renderer, ctx.tool.qualified, exc,
+                )  # fmt: skip
+        return None
+
+    def _by_template(
+        self, name: str, template: WidgetTemplate, result: CallToolResult, data: Any, ctx: Context
+    ) -> Rendered | None:
+        payload = {
+            "result": data,
+            "arguments": ctx.arguments,
+            "tool": ctx.tool.qualified,
+            "server": ctx.tool.server,
+            "source": ctx.source,
+            "content": [b.model_dump(by_alias=True, mode="json", exclude_none=True) for b in result.content],
+            "is_error": result.is_error,
+        }
+        try:
+            widget = self.templates.build(template, payload)
+        except Exception as exc:
+            logger.warning(
+                "template %s failed for %s: %s; rendering generically", name, ctx.tool.qualified, exc
+            )
+            return None
+        return Rendered(widget=widget, copy_text=self._generic(result, ctx).copy_text)
+
+    def _generic(self, result: CallToolResult, ctx: Context) -> Rendered:
+        try:
+            return render_result(result, ctx)
+        except Exception:
+            logger.exception(
+                "generic rendering of a %s result failed; showing it as JSON", ctx.tool.qualified
+            )
+            return self._last_resort(result, ctx)
+
+    def _last_resort(self, result: CallToolResult, ctx: Context) -> Rendered:
+        try:
+            dumped = result.model_dump(by_alias=True, mode="json", exclude_none=True)
+            return compose([json_part(dumped, ctx, heading=f"{ctx.tool.label} returned:")])
+        except Exception:  # even the dump failed: say so rather than break the chat
+            message = f"{ctx.tool.qualified} returned a result that could not be shown."
+            return finish(card(text(message)), message)
+
+    # -- the gateway's own widgets ----------------------------------------------------------
+
+    def error(self, title: str, message: str, *, tool: ToolInfo | None = None) -> Rendered:
+        """An error card: a call that produced no result, or anything else gone wrong."""
+        return error_card(title, message, tool, max_chars=self.config.max_text_chars)
+
+    def form(
+        self, tool: ToolInfo, *, values: dict[str, Any] | None = None, problems: dict[str, str] | None = None
+    ) -> Rendered:
+        """The form that calls `tool`, prefilled with `values`, showing `problems` per field."""
+        try:
+            return build_form(tool, values=values, problems=problems)
+        except Exception:
+            logger.exception("building the form of %s failed", tool.qualified)
+            return self.error(
+                f"{tool.label}: no form",
+                "This tool's input schema could not be turned into a form.",
+                tool=tool,
+            )
+
+    def catalog(self, tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> Rendered:
+        """Every server and tool, each tool with a button that opens its form."""
+        return chrome.catalog(tools, servers)
+
+    def progress(self, tool: ToolInfo, progress: float, total: float | None, message: str | None) -> Rendered:
+        """A live progress card for a running call."""
+        return chrome.progress(tool, progress, total, clip(message, COPY_TEXT_CHARS) if message else None)
+
+    def confirm(
+        self, tool: ToolInfo, arguments: dict[str, Any], *, source: dict[str, Any] | None = None
+    ) -> Rendered:
+        """A confirmation card for a destructive call."""
+        return chrome.confirm(tool, arguments, source=source)

@@ -1,0 +1,197 @@
+"""Reading JSON schemas as servers write them: `$ref`s, nullable `anyOf`s, enums and formats.
+
+`form_fields()` turns an inputSchema into `FormField`s, the one description of a tool's
+arguments that both the form builder and `coerce_form_values` work from, so what a form
+shows and how its submit is read back can never disagree.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from gateway.render.widget import humanize
+
+FieldKind = Literal[
+    "string", "text", "integer", "number", "boolean", "enum", "date", "multi_enum", "list", "object", "json"
+]
+
+_MAX_DEPTH = 3
+"""Objects nested deeper than this are edited as JSON."""
+_LONG_TEXT_NAMES = {
+    "description",
+    "body",
+    "content",
+    "text",
+    "notes",
+    "note",
+    "message",
+    "details",
+    "comment",
+}
+_LONG_TEXT_FORMATS = {"textarea", "multiline", "markdown"}
+
+
+def resolve(schema: Any, root: dict[str, Any], _seen: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """`schema` with local `$ref`s and single-item `allOf`s followed (annotations kept)."""
+    if not isinstance(schema, dict):
+        return {}
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/") and ref not in _seen:
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part) if isinstance(target, dict) else None
+        merged = {**resolve(target, root, _seen | {ref}), **{k: v for k, v in schema.items() if k != "$ref"}}
+        return merged
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list) and len(all_of) == 1:
+        rest = {k: v for k, v in schema.items() if k != "allOf"}
+        return {**resolve(all_of[0], root, _seen), **rest}
+    return schema
+
+
+def non_null(schema: Any, root: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """(`schema` without its null alternative, whether null was allowed)."""
+    schema = resolve(schema, root)
+    for key in ("anyOf", "oneOf"):
+        options = schema.get(key)
+        if isinstance(options, list):
+            resolved = [resolve(o, root) for o in options]
+            rest = [o for o in resolved if o.get("type") != "null"]
+            if len(rest) == 1 and len(rest) < len(resolved):
+                outer = {k: v for k, v in schema.items() if k != key}
+                return {**rest[0], **outer}, True
+    kind = schema.get("type")
+    if isinstance(kind, list) and "null" in kind:
+        others = [k for k in kind if k != "null"]
+        if len(others) == 1:
+            return {**schema, "type": others[0]}, True
+    return schema, False
+
+
+def object_properties(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """The `properties` of an object schema (empty when there are none)."""
+    props = resolve(schema, root).get("properties")
+    return props if isinstance(props, dict) else {}
+
+
+def option_value(value: Any) -> str:
+    """How an enum member travels in a Select (options are strings): strings as is, others as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def option_key(options: tuple[Any, ...], index: int) -> str:
+    """The name segment of one checkbox of a multi-choice: the value when it is name-safe, else its index."""
+    if all(isinstance(o, str) and o and o.replace("_", "").replace("-", "").isalnum() for o in options):
+        return str(options[index])
+    return str(index)
+
+
+@dataclass(frozen=True)
+class FormField:
+    """One argument as a form field."""
+
+    path: str
+    """Dotted path of the argument (`address.city`)."""
+    key: str
+    """The property name in its parent object."""
+    kind: FieldKind
+    label: str
+    required: bool
+    description: str = ""
+    default: Any = None
+    has_default: bool = False
+    options: tuple[Any, ...] = ()
+    """Enum members (`enum`, `multi_enum`)."""
+    item_type: str = "string"
+    """Type of the members of a `list` (string, integer, number)."""
+    schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    children: tuple[FormField, ...] = ()
+    """The fields of an `object`."""
+
+
+def form_fields(
+    schema: Any, root: dict[str, Any] | None = None, *, prefix: str = "", depth: int = 0
+) -> list[FormField]:
+    """The fields of an object schema, in the schema's order (nested objects keep `children`)."""
+    if not isinstance(schema, dict):
+        return []
+    root = schema if root is None else root
+    resolved = resolve(schema, root)
+    listed = resolved.get("required")
+    required: list[Any] = listed if isinstance(listed, list) else []
+    fields: list[FormField] = []
+    for key, prop in object_properties(resolved, root).items():
+        if not isinstance(key, str):
+            continue
+        fields.append(_field(key, prop, root, prefix=prefix, depth=depth, required=key in required))
+    return fields
+
+
+def _field(
+    key: str, prop: Any, root: dict[str, Any], *, prefix: str, depth: int, required: bool
+) -> FormField:
+    schema, _nullable = non_null(prop if isinstance(prop, dict) else {}, root)
+    path = f"{prefix}{key}"
+    label = schema.get("title") if isinstance(schema.get("title"), str) else humanize(key)
+    common: dict[str, Any] = {
+        "path": path,
+        "key": key,
+        "label": label,
+        "required": required,
+        "description": schema.get("description") if isinstance(schema.get("description"), str) else "",
+        "default": schema.get("default"),
+        "has_default": "default" in schema,
+        "schema": schema,
+    }
+    kind, extra = _kind(key, schema, root, depth)
+    if kind == "object":
+        extra["children"] = tuple(form_fields(schema, root, prefix=f"{path}.", depth=depth + 1))
+    return FormField(kind=kind, **common, **extra)
+
+
+def _kind(
+    key: str, schema: dict[str, Any], root: dict[str, Any], depth: int
+) -> tuple[FieldKind, dict[str, Any]]:
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return "enum", {"options": tuple(schema["enum"])}
+    if "const" in schema:
+        return "enum", {"options": (schema["const"],)}
+    kind = schema.get("type")
+    if kind == "boolean":
+        return "boolean", {}
+    if kind in ("integer", "number"):
+        return kind, {}
+    if kind == "string":
+        fmt = schema.get("format")
+        if fmt == "date":
+            return "date", {}
+        max_length = schema.get("maxLength")
+        long = (
+            fmt in _LONG_TEXT_FORMATS
+            or key.lower() in _LONG_TEXT_NAMES
+            or (isinstance(max_length, int) and max_length > 200)
+        )
+        return ("text" if long else "string"), {}
+    if kind == "array":
+        items, _ = non_null(schema.get("items") if isinstance(schema.get("items"), dict) else {}, root)
+        if isinstance(items.get("enum"), list) and items["enum"]:
+            return "multi_enum", {"options": tuple(items["enum"])}
+        if items.get("type") in ("string", "integer", "number") and "format" not in items:
+            return "list", {"item_type": items["type"]}
+        return "json", {}
+    if kind == "object" and depth < _MAX_DEPTH and object_properties(schema, root):
+        return "object", {}
+    if kind is None and not any(k in schema for k in ("anyOf", "oneOf", "allOf", "properties", "items")):
+        return "string", {}  # an untyped property: free text is the least surprising
+    return "json", {}
+
+
+def walk(fields: list[FormField] | tuple[FormField, ...]) -> list[FormField]:
+    """Every field, nested ones included, depth first."""
+    out: list[FormField] = []
+    for f in fields:
+        out.append(f)
+        out.extend(walk(f.children))
+    return out
