@@ -9,3 +9,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PARTNERS = ROOT / ".cache" / "partners" / "node_modules"
 EVERYTHING_JS = PARTNERS / "@modelcontextprotocol" / "server-everything" / "dist" / "index.js"
+
+# The throwaway PostgreSQL cluster (one per session) and its per-test databases.
+pytest_plugins = ["tests.support.postgres"]

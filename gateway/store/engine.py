@@ -1,0 +1,101 @@
+"""Async engines for the store's two databases, and the tables they need.
+
+- ``sqlite+aiosqlite:///path/to/file.db``: the parent directory is created; every connection
+  runs in WAL mode (readers never block the writer), waits up to ``busy_timeout`` for the write
+  lock instead of failing at once, and enforces foreign keys.
+- ``postgresql+asyncpg://user:password@host:port/db``: any number of gateway replicas can share it.
+
+``sqlite:///`` and ``postgresql://`` (or ``postgres://``) are accepted and given the async driver.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from gateway.store.models import TABLES
+
+SQLITE_BUSY_TIMEOUT_S = 30.0
+"""How long a SQLite writer waits for another connection's write lock before giving up."""
+
+POSTGRES_CONNECT_TIMEOUT_S = 10.0
+"""How long opening a PostgreSQL connection may take before it fails (asyncpg's default is 60 s)."""
+
+# Any constant works: it only has to be the same in every replica creating the tables.
+_DDL_LOCK_KEY = 0x6368_6174_6B69  # "chatki"
+
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+def parse_url(url: str) -> URL:
+    """The URL with its async driver; ``ValueError`` saying what is accepted when it is neither."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            f"store URL {url!r} is not a database URL: expected sqlite+aiosqlite:///path/to/file.db "
+            "or postgresql+asyncpg://user@host:port/db"
+        ) from None
+    driver = _DRIVERS.get(parsed.drivername)
+    if driver is None:
+        raise ValueError(
+            f"store URL {parsed.render_as_string(hide_password=True)!r} uses {parsed.drivername!r}: "
+            "expected sqlite+aiosqlite:// or postgresql+asyncpg://"
+        )
+    parsed = parsed.set(drivername=driver)
+    if driver.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
+        raise ValueError(
+            f"store URL {url!r} names no file: expected sqlite+aiosqlite:///path/to/file.db "
+            "(an in-memory database is private to one connection)"
+        )
+    return parsed
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for ``url``, with SQLite's connections set up for concurrent writers."""
+    parsed = parse_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return create_async_engine(parsed, connect_args={"timeout": POSTGRES_CONNECT_TIMEOUT_S})
+    assert parsed.database is not None
+    Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    # sqlite3's `timeout` is SQLite's busy timeout: wait for the lock, do not fail with "locked".
+    engine = create_async_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last commits.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+    finally:
+        cursor.close()
+
+
+async def create_tables(engine: AsyncEngine) -> None:
+    """Create the store's tables and indexes that do not exist yet; safe to race from replicas."""
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog;
+            # replicas starting together take turns instead (released at commit).
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DDL_LOCK_KEY})
+        for table in TABLES:
+            await conn.execute(CreateTable(table, if_not_exists=True))
+            for index in table.indexes:
+                await conn.execute(CreateIndex(index, if_not_exists=True))

@@ -1,0 +1,89 @@
+"""SQLModel tables behind the ChatKit store.
+
+Rows keep the SDK's own JSON of each object in ``data``, so a new ChatKit item type needs no
+migration; the other columns exist to scope (``user_id``), find (``id``) and order (``seq``,
+``created_at``) rows through indexes, so a page costs the same in a thread of 10 or 100,000
+items.
+
+The tables live in their own ``MetaData`` (not ``SQLModel.metadata``): another SQLModel user in
+the same process, such as the todo server, must not get its tables created in our database.
+"""
+
+from __future__ import annotations
+
+from pydantic import NaiveDatetime
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import registry
+from sqlmodel import Field, SQLModel
+
+
+class _Base(SQLModel, registry=registry()):
+    """Gives the store's tables a MetaData of their own."""
+
+
+class ThreadRow(_Base, table=True):
+    """One ChatKit thread: ``data`` is ``ThreadMetadata`` as JSON."""
+
+    __tablename__ = "chatkit_threads"  # pyright: ignore[reportAssignmentType]
+    # Listing a user's threads walks this index in created_at order, id breaking ties.
+    __table_args__ = (Index("ix_chatkit_threads_user_created", "user_id", "created_at", "id"),)
+
+    id: str = Field(sa_column=Column(String, primary_key=True))
+    user_id: str = Field(sa_column=Column(String, nullable=False))
+    # Naive on purpose: ChatKit stamps datetime.now() without a zone (stack.md pitfall h).
+    created_at: NaiveDatetime = Field(nullable=False)
+    # Touched by every write to the thread or its items: the thread's last activity.
+    updated_at: NaiveDatetime = Field(nullable=False)
+    # The seq last given to an item of this thread. Taking the next one is an UPDATE of this
+    # row, which is also the ownership check and the lock that orders concurrent writers.
+    last_seq: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class ItemRow(_Base, table=True):
+    """One thread item: ``data`` is the SDK's JSON of the ``ThreadItem``; ``seq`` orders the thread."""
+
+    __tablename__ = "chatkit_items"  # pyright: ignore[reportAssignmentType]
+    # save_item upserts on it; load_item and page cursors resolve an item id through it.
+    __table_args__ = (UniqueConstraint("thread_id", "id", name="uq_chatkit_items_thread_item"),)
+
+    # The key is (thread_id, seq), so a page is one range scan of the key index from the
+    # cursor's seq, in either direction. No index orders seq alone on purpose: PostgreSQL
+    # would then walk it backwards for a thread's newest page, filtering out every newer item
+    # of every other thread (measured: 13 ms instead of 1 ms at 110,000 rows).
+    thread_id: str = Field(
+        sa_column=Column(String, ForeignKey("chatkit_threads.id", ondelete="CASCADE"), primary_key=True)
+    )
+    # The item's position in its thread: the thread's next last_seq, so insertion order, never
+    # reused, and items stamped in the same microsecond still page in one fixed order. A
+    # replaced item (save_item) keeps its seq.
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    id: str = Field(sa_column=Column(String, nullable=False))
+    user_id: str = Field(sa_column=Column(String, nullable=False))
+    created_at: NaiveDatetime = Field(nullable=False)
+    type: str = Field(sa_column=Column(String, nullable=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class AttachmentRow(_Base, table=True):
+    """Attachment metadata (not the file): ``data`` is the SDK's ``Attachment`` as JSON."""
+
+    __tablename__ = "chatkit_attachments"  # pyright: ignore[reportAssignmentType]
+
+    id: str = Field(sa_column=Column(String, primary_key=True))
+    user_id: str = Field(sa_column=Column(String, nullable=False))
+    data: str = Field(sa_column=Column(Text, nullable=False))
+
+
+def table_of(model: type[_Base]) -> Table:
+    """The Core ``Table`` of one of the models above (SQLModel types ``__table__`` loosely)."""
+    table = model.__table__  # pyright: ignore[reportAttributeAccessIssue]
+    assert isinstance(table, Table)
+    return table
+
+
+THREADS = table_of(ThreadRow)
+ITEMS = table_of(ItemRow)
+ATTACHMENTS = table_of(AttachmentRow)
+TABLES = (THREADS, ITEMS, ATTACHMENTS)
+"""Every table of the store, parents first (the order to create them in)."""
