@@ -1,0 +1,178 @@
+"""Async task persistence on SQLite: WAL, short IMMEDIATE transactions, safe for several processes.
+
+Every write is one short transaction that takes SQLite's write lock up front (`BEGIN
+IMMEDIATE`), so two server processes on one file queue for the lock (busy_timeout) instead
+of failing or losing a write; WAL lets readers proceed meanwhile.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, func, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import SQLModel, col, select
+
+from mcp_servers.todo.models import Task, TaskRow
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class TaskNotFound(LookupError):
+    """No task with that id."""
+
+    def __init__(self, task_id: int) -> None:
+        super().__init__(f"Task {task_id} not found")
+
+
+class BadCursor(ValueError):
+    """A cursor this server did not hand out."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def encode_cursor(after_id: int) -> str:
+    """An opaque cursor that resumes after task `after_id`."""
+    return base64.urlsafe_b64encode(json.dumps({"after": after_id}).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The task id a cursor resumes after; BadCursor if it is not one of ours."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))["after"]
+    except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        raise BadCursor(f"cursor {cursor!r} is not valid: pass the next_cursor of a previous page") from exc
+    if not isinstance(value, int):
+        raise BadCursor(f"cursor {cursor!r} is not valid: pass the next_cursor of a previous page")
+    return value
+
+
+def to_task(row: TaskRow) -> Task:
+    """The tool-facing shape of a stored row."""
+    return Task.model_validate({**row.model_dump(), "tags": json.loads(row.tags)})
+
+
+class TaskStore:
+    """Tasks in one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.engine: AsyncEngine = create_async_engine(f"sqlite+aiosqlite:///{path}")
+        sync_engine = self.engine.sync_engine
+
+        @event.listens_for(sync_engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.close()
+
+        @event.listens_for(sync_engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    async def start(self) -> None:
+        """Create the table if it is not there yet."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(SQLModel.metadata.create_all, tables=[TaskRow.__table__])  # pyright: ignore[reportAttributeAccessIssue]
+
+    async def close(self) -> None:
+        """Release every connection."""
+        await self.engine.dispose()
+
+    async def add(
+        self, *, title: str, description: str, priority: str, due_date: date | None, tags: list[str]
+    ) -> Task:
+        """Insert a task; the database assigns its id."""
+        now = _now()
+        row = TaskRow(
+            title=title,
+            description=description,
+            priority=priority,
+            due_date=due_date.isoformat() if due_date else None,
+            tags=json.dumps(tags),
+            created_at=now,
+            updated_at=now,
+        )
+        async with self.engine.begin() as conn:
+            values = row.model_dump(exclude={"id"})
+            result = await conn.execute(TaskRow.__table__.insert().values(**values))  # pyright: ignore[reportAttributeAccessIssue]
+            row.id = result.inserted_primary_key[0]
+        return to_task(row)
+
+    async def get(self, task_id: int) -> Task:
+        """One task; TaskNotFound if there is none."""
+        async with self.engine.begin() as conn:
+            return to_task(await self._row(conn, task_id))
+
+    async def update(self, task_id: int, changes: dict[str, Any]) -> Task:
+        """Apply `changes` (field → new value) to a task and stamp updated_at."""
+        async with self.engine.begin() as conn:
+            row = await self._row(conn, task_id)
+            values = dict(changes)
+            if "tags" in values:
+                values["tags"] = json.dumps(values["tags"])
+            if "due_date" in values and isinstance(values["due_date"], date):
+                values["due_date"] = values["due_date"].isoformat()
+            if "status" in values and values["status"] != row.status:
+                values["completed_at"] = _now() if values["status"] == "completed" else None
+            values["updated_at"] = _now()
+            table = TaskRow.__table__  # pyright: ignore[reportAttributeAccessIssue]
+            await conn.execute(table.update().where(table.c.id == task_id).values(**values))
+            return to_task(TaskRow.model_validate({**row.model_dump(), **values}))
+
+    async def delete(self, task_id: int) -> Task:
+        """Remove a task and return what it was."""
+        async with self.engine.begin() as conn:
+            row = await self._row(conn, task_id)
+            table = TaskRow.__table__  # pyright: ignore[reportAttributeAccessIssue]
+            await conn.execute(table.delete().where(table.c.id == task_id))
+            return to_task(row)
+
+    async def list(
+        self, *, status: str | None, search: str | None, tag: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[Task], int, str | None]:
+        """One page of matching tasks in id order, the total that match, and the next cursor."""
+        after = decode_cursor(cursor) if cursor else 0
+        conditions: list[Any] = []
+        if status:
+            conditions.append(col(TaskRow.status) == status)
+        if search:
+            pattern = "%" + search.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(
+                func.lower(col(TaskRow.title)).like(pattern, escape="\\")
+                | func.lower(col(TaskRow.description)).like(pattern, escape="\\")
+            )
+        if tag:
+            conditions.append(
+                text("EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = :tag)").bindparams(tag=tag)
+            )
+        page_query = (
+            select(TaskRow).where(col(TaskRow.id) > after, *conditions).order_by(col(TaskRow.id)).limit(limit + 1)
+        )
+        count_query = select(func.count()).select_from(TaskRow).where(*conditions)
+        async with self.engine.begin() as conn:
+            rows = [TaskRow.model_validate(dict(r._mapping)) for r in await conn.execute(page_query)]
+            total = (await conn.execute(count_query)).scalar_one()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].id) if more and rows and rows[-1].id is not None else None
+        return [to_task(r) for r in rows], total, next_cursor
+
+    async def _row(self, conn: Any, task_id: int) -> TaskRow:
+        result = await conn.execute(select(TaskRow).where(col(TaskRow.id) == task_id))
+        found = result.first()
+        if found is None:
+            raise TaskNotFound(task_id)
+        return TaskRow.model_validate(dict(found._mapping))
