@@ -108,7 +108,7 @@ class TaskStore:
         async with self.engine.begin() as conn:
             values = row.model_dump(exclude={"id"})
             result = await conn.execute(TaskRow.__table__.insert().values(**values))  # pyright: ignore[reportAttributeAccessIssue]
-            row.id = result.inserted_primary_key[0]
+            row.id = result.lastrowid
         return to_task(row)
 
     async def get(self, task_id: int) -> Task:
