@@ -1,0 +1,352 @@
+"""config.yaml: pydantic models, `${VAR}` interpolation, and errors that name the key path.
+
+    mcp_servers:            # name → stdio server or remote server (as in desktop MCP clients)
+      todo: {command: python, args: [-m, mcp_servers.todo], timeout: 30}
+      docs: {url: https://example.com/mcp, headers: {Authorization: "Bearer ${DOCS_TOKEN}"}}
+    store:  {url: sqlite+aiosqlite:///./data/gateway.db}
+    auth:   {tokens: {secret: alice}, trusted_header: X-User-ID}     # optional
+    model:  {base_url: ..., api_key: ..., model: ...}                  # optional
+    render: {templates_dir: widgets, rules: [...]}
+    server: {cors_origins: [], max_body_bytes: 1048576}
+    ui:     {title: ..., greeting: ..., starter_prompts: [...], placeholder: ..., theme: ..., domain_key: ...}
+
+A JSON file with a top-level `mcpServers` object (Claude Desktop, Cursor, ...) is read too.
+Relative paths (a stdio `cwd`, a SQLite file, `render.templates_dir`) are relative to the
+config file's directory. A stdio `command` of `python` or `python3` means the gateway's own
+interpreter, so the default config works inside the virtualenv with no PATH set-up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
+
+from gateway.errors import ConfigError
+from gateway.render.rules import RenderConfig
+
+DEFAULT_STORE_URL = "sqlite+aiosqlite:///./data/gateway.db"
+_STRICT = ConfigDict(extra="forbid")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class ToolFilter(BaseModel):
+    """Glob filters on a server's tool names: allow first (empty: all), then deny."""
+
+    model_config = _STRICT
+    allow: list[str] = Field(default_factory=list)
+    deny: list[str] = Field(default_factory=list)
+
+
+class _ServerBase(BaseModel):
+    model_config = _STRICT
+    timeout: float = Field(default=30.0, gt=0)
+    """Seconds one call may take before it is cancelled on the server."""
+    enabled: bool = True
+    tools: ToolFilter = Field(default_factory=ToolFilter)
+
+
+class StdioServerConfig(_ServerBase):
+    """A server the gateway launches and talks to over stdin/stdout."""
+
+    command: str = Field(min_length=1)
+    args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    cwd: str | None = None
+    type: Literal["stdio"] | None = None
+    """Accepted for compatibility with desktop clients' files; implied by `command`."""
+
+    @property
+    def transport(self) -> str:
+        """Always `stdio`."""
+        return "stdio"
+
+
+class RemoteServerConfig(_ServerBase):
+    """A server reached over streamable HTTP (default) or SSE."""
+
+    url: str = Field(pattern=r"^https?://")
+    headers: dict[str, str] = Field(default_factory=dict)
+    transport: Literal["streamable-http", "sse"] = "streamable-http"
+    type: Literal["http", "streamable-http", "sse"] | None = None
+    """Accepted for compatibility with desktop clients' files; `sse` selects SSE."""
+
+    @model_validator(mode="after")
+    def _type_picks_transport(self) -> RemoteServerConfig:
+        if self.type == "sse":
+            self.transport = "sse"
+        return self
+
+
+def _server_kind(value: Any) -> str | None:
+    """Pick the shape by its telling key, so errors speak about one shape only."""
+    if isinstance(value, dict):
+        if "command" in value:
+            return "stdio"
+        if "url" in value:
+            return "remote"
+        return None
+    return "stdio" if isinstance(value, StdioServerConfig) else "remote"
+
+
+ServerConfig = Annotated[
+    Annotated[StdioServerConfig, Tag("stdio")] | Annotated[RemoteServerConfig, Tag("remote")],
+    Discriminator(
+        _server_kind,
+        custom_error_type="server_shape",
+        custom_error_message="expected a stdio server (`command`) or a remote server (`url`)",
+    ),
+]
+
+
+class StoreConfig(BaseModel):
+    model_config = _STRICT
+    url: str = DEFAULT_STORE_URL
+    """sqlite+aiosqlite:///path (embedded) or postgresql+asyncpg://user:pass@host/db."""
+
+
+class AuthConfig(BaseModel):
+    """Who may use the gateway. Without this section, everyone is the single local user."""
+
+    model_config = _STRICT
+    tokens: dict[str, str] = Field(default_factory=dict)
+    """Bearer token → user id."""
+    trusted_header: str | None = None
+    """A header set by a proxy in front of the gateway, holding the user id."""
+
+    @model_validator(mode="after")
+    def _needs_a_method(self) -> AuthConfig:
+        if not self.tokens and not self.trusted_header:
+            raise ValueError("give `tokens` or `trusted_header` (or remove the auth section for a single local user)")
+        return self
+
+
+class ModelConfig(BaseModel):
+    """An OpenAI-compatible endpoint for the agent planner (optional)."""
+
+    model_config = _STRICT
+    model: str
+    base_url: str | None = None
+    api_key: str | None = None
+    instructions: str | None = None
+
+
+class ServerSettings(BaseModel):
+    model_config = _STRICT
+    cors_origins: list[str] = Field(default_factory=list)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+
+class StarterPrompt(BaseModel):
+    model_config = _STRICT
+    label: str
+    prompt: str
+    icon: str | None = None
+
+
+class UIConfig(BaseModel):
+    """The page at GET /: the ChatKit web component's options."""
+
+    model_config = _STRICT
+    title: str = "MCP ChatKit gateway"
+    greeting: str = "Pick a tool, or type /tools"
+    starter_prompts: list[StarterPrompt | str] = Field(
+        default_factory=lambda: [StarterPrompt(label="Show every tool", prompt="/tools")]
+    )
+    placeholder: str = "Type /tools, or /<tool> {json}"
+    theme: Literal["light", "dark", "system"] | dict[str, Any] | None = None
+    domain_key: str = "local-dev"
+
+
+class GatewayConfig(BaseModel):
+    """The whole configuration file."""
+
+    model_config = _STRICT
+    mcp_servers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")], ServerConfig] = Field(default_factory=dict)
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    auth: AuthConfig | None = None
+    model: ModelConfig | None = None
+    render: RenderConfig = Field(default_factory=RenderConfig)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    ui: UIConfig = Field(default_factory=UIConfig)
+    config_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+    """The directory relative paths resolve against (the config file's)."""
+
+    def resolve(self, path: str) -> Path:
+        """`path` made absolute against the config file's directory."""
+        candidate = Path(path).expanduser()
+        return candidate if candidate.is_absolute() else (self.config_dir / candidate).resolve()
+
+    def store_url(self) -> str:
+        """`store.url` with a relative SQLite path made absolute."""
+        url = self.store.url
+        prefix, sep, rest = url.partition(":///")
+        if url.startswith("sqlite") and sep and rest and not rest.startswith("/") and not rest.startswith(":memory:"):
+            return f"{prefix}:///{self.resolve(rest)}"
+        return url
+
+    def stdio_command(self, server: StdioServerConfig) -> tuple[str, Path | None]:
+        """The executable to launch (python → this interpreter) and the working directory."""
+        command = sys.executable if server.command in ("python", "python3") else server.command
+        cwd = self.resolve(server.cwd) if server.cwd else self.config_dir
+        return command, cwd
+
+
+# -- loading --------------------------------------------------------------------------------
+
+
+def load_config(path: str | Path) -> GatewayConfig:
+    """Read, interpolate and validate a config file; ConfigError lists every problem."""
+    file = Path(path)
+    try:
+        raw_text = file.read_text()
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such config file") from None
+    except OSError as exc:
+        raise ConfigError(f"{file}: cannot read it ({exc.strerror})") from None
+    data = _parse(file, raw_text)
+    return parse_config(data, config_dir=file.resolve().parent, source=str(file))
+
+
+def parse_config(data: Any, *, config_dir: Path, source: str = "config") -> GatewayConfig:
+    """Validate already-parsed config data (a YAML/JSON document)."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: expected a mapping of sections at the top level, got {_kind(data)}")
+    if "mcpServers" in data:  # a desktop client's file
+        data = {**{k: v for k, v in data.items() if k != "mcpServers"}, "mcp_servers": data["mcpServers"]}
+    missing: list[str] = []
+    data = _interpolate(data, "", missing)
+    if missing:
+        raise ConfigError("\n".join(f"{source}: {m}" for m in missing))
+    try:
+        return GatewayConfig.model_validate({**data, "config_dir": config_dir})
+    except ValidationError as exc:
+        raise ConfigError("\n".join(f"{source}: {line}" for line in describe_errors(exc))) from None
+
+
+def _parse(file: Path, text: str) -> Any:
+    if file.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{file}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{file}{where}: not valid YAML: {problem}") from None
+
+
+def _interpolate(value: Any, path: str, missing: list[str]) -> Any:
+    """Replace ${VAR} and ${VAR:-default} in every string, noting unset variables by key path."""
+    if isinstance(value, dict):
+        return {k: _interpolate(v, f"{path}.{k}" if path else str(k), missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interpolate(v, f"{path}[{i}]", missing) for i, v in enumerate(value)]
+    if isinstance(value, str) and "${" in value:
+
+        def substitute(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in os.environ:
+                return os.environ[name]
+            if default is not None:
+                return default
+            missing.append(f"{path}: environment variable {name} is not set (use ${{{name}:-default}} for a default)")
+            return ""
+
+        return _VAR.sub(substitute, value)
+    return value
+
+
+_EXPECTED = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+}
+
+
+def describe_errors(exc: ValidationError) -> list[str]:
+    """One line per problem: `key.path: expected X, got Y`."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for error in exc.errors(include_url=False):
+        loc = _path(error["loc"])
+        kind = error["type"]
+        found = error.get("input")
+        if kind == "missing":
+            line = f"{loc}: required key is missing"
+        elif kind == "extra_forbidden":
+            line = f"{loc}: unknown key (check its spelling and section)"
+        elif kind == "server_shape":
+            got = f"keys {', '.join(map(str, found))}" if isinstance(found, dict) and found else _kind(found)
+            line = f"{loc}: {error['msg']}, got {got}"
+        elif kind == "literal_error":
+            expected = error.get("ctx", {}).get("expected", "")
+            line = f"{loc}: expected one of {expected}, got {found!r}"
+        elif kind in _EXPECTED:
+            expected = _EXPECTED[kind]
+            if kind == "list_type" and _list_of_strings(error["loc"]):
+                expected = "a list of strings"
+            line = f"{loc}: expected {expected}, got {_kind(found)}"
+        elif kind == "string_pattern_mismatch" and loc.endswith("url"):
+            line = f"{loc}: expected an http:// or https:// URL, got {found!r}"
+        elif kind == "string_pattern_mismatch":
+            line = f"{loc}: {found!r} is not allowed here (letters, digits, - and _ only)"
+        else:
+            line = f"{loc}: {error['msg'].removeprefix('Value error, ')}"
+        if line not in seen:
+            seen.add(line)
+            lines.append(line)
+    return lines
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part in ("stdio", "remote", "StarterPrompt", "str") or str(part).startswith(
+            ("function-", "literal[", "dict[")
+        ):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts) or "(top level)"
+
+
+def _list_of_strings(loc: tuple[Any, ...]) -> bool:
+    return bool(loc) and loc[-1] in ("args", "allow", "deny", "cors_origins")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, str):
+        return f"a string ({value!r})" if len(value) < 40 else "a string"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (null)"
+    return type(value).__name__
