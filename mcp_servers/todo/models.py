@@ -17,6 +17,9 @@ class TaskRow(SQLModel, table=True):
     """One task, as stored. `tags` is a JSON list; times are UTC ISO strings."""
 
     __tablename__ = "tasks"  # pyright: ignore[reportAssignmentType]
+    # AUTOINCREMENT: a deleted task's id is never handed out again, so a stale id held by a
+    # client (a widget button, a model's memory) can never hit a different task.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: int | None = Column(default=None, primary_key=True)
     title: str
@@ -31,18 +34,20 @@ class TaskRow(SQLModel, table=True):
 
 
 class Task(BaseModel):
-    """A task as the tools return it."""
+    """A task as the tools return it. Every field is always present (null where it has no value)."""
 
     id: int = Field(description="The task's id, assigned by the server.")
     title: str
-    description: str = ""
+    description: str = Field(description="Longer notes; empty when there are none.")
     status: Status
     priority: Priority
-    due_date: date | None = Field(default=None, description="Due date (YYYY-MM-DD), if any.")
-    tags: list[str] = Field(default_factory=list)
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None = None
+    due_date: date | None = Field(description="Due date (YYYY-MM-DD), or null.")
+    tags: list[str]
+    created_at: datetime = Field(description="When the task was added (UTC).")
+    updated_at: datetime = Field(description="When the task last changed (UTC).")
+    completed_at: datetime | None = Field(
+        description="When the task was completed (UTC), or null while pending."
+    )
 
 
 class TaskResult(BaseModel):

@@ -2,38 +2,102 @@
 
 Every tool returns `structuredContent` matching its output schema plus a one-line text for
 clients that read text only. Mistakes are results, not crashes: an unknown id or a bad
-argument comes back as `isError: true` with a message naming the id or the field.
+argument comes back as `isError: true` with a one-line message naming the id or the field.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import json
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
-from mcp.server.mcpserver import MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+import anyio
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
+from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
+from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from sqlalchemy.exc import OperationalError
 
 from mcp_servers.todo.models import Deleted, Priority, Status, Task, TaskPage, TaskResult
 from mcp_servers.todo.store import BadCursor, TaskNotFound, TaskStore
 
 TaskId = Annotated[int, Field(ge=1, description="The id of the task (from add_task or list_tasks).")]
-Title = Annotated[str, Field(min_length=1, max_length=200, description="A short title, e.g. 'Buy milk'.")]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(description="A short title, e.g. 'Buy milk'."),
+]
 Description = Annotated[str, Field(max_length=5000, description="Longer notes about the task.")]
 DueDate = Annotated[date, Field(description="The day the task is due, as YYYY-MM-DD.")]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
 Tags = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=40)]],
+    list[Tag],
     Field(max_length=20, description="Labels for grouping and filtering, e.g. ['home', 'errands']."),
 ]
 
-READ = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-IDEMPOTENT_WRITE = ToolAnnotations(
+_READ = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+_IDEMPOTENT_WRITE = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
+_ADD = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
+)
+# Deleting twice fails the second time (the id is gone), so it is not idempotent either.
+_DELETE = ToolAnnotations(
+    read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False
+)
+
+
+class _TodoServer(MCPServer[None]):
+    """MCPServer whose argument errors read as one line per call, naming each bad field."""
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[None, Any] | None = None
+    ) -> CallToolResult | InputRequiredResult:
+        """Call a tool; pydantic's multi-line report on bad arguments becomes one line."""
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, ValidationError) and not isinstance(exc, UnexpectedToolError):
+                # Keep the ValidationError as the cause: the SDK then logs field names only.
+                raise ToolError(f"Error executing tool {name}: {_argument_problems(cause)}") from cause
+            raise
+
+
+def _argument_problems(error: ValidationError) -> str:
+    """'invalid arguments: title is required; priority: Input should be ..., got "urgent"'."""
+    problems = []
+    for problem in error.errors(include_url=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "arguments"
+        if problem["type"] == "missing":
+            problems.append(f"{field} is required")
+        else:
+            given = json.dumps(problem["input"], default=str)
+            given = given if len(given) <= 60 else given[:57] + "..."
+            expected = " (expected YYYY-MM-DD)" if problem["type"].startswith("date") else ""
+            problems.append(f"{field}: {problem['msg']}{expected}, got {given}")
+    return "invalid arguments: " + "; ".join(problems)
+
+
+@contextmanager
+def _as_tool_errors() -> Iterator[None]:
+    """Turn the store's anticipated failures into ToolErrors a caller can act on."""
+    try:
+        yield
+    except TaskNotFound as exc:
+        raise ToolError(f"Task {exc.task_id} not found; list_tasks shows the ids that exist") from exc
+    except BadCursor as exc:
+        raise ToolError(str(exc)) from exc
+    except OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        raise ToolError("the task database stayed locked by another process; try again") from exc
 
 
 def _result(model: BaseModel, summary: str) -> CallToolResult:
@@ -45,40 +109,55 @@ def _result(model: BaseModel, summary: str) -> CallToolResult:
 
 
 def _describe(task: Task) -> str:
-    due = f", due {task.due_date.isoformat()}" if task.due_date else ""
-    return f"task {task.id}: {task.title} ({task.status}, {task.priority} priority{due})"
+    """'3: Buy milk (pending, high priority, due 2026-12-24, tags home, errands)'."""
+    facts = [task.status, f"{task.priority} priority"]
+    if task.due_date:
+        facts.append(f"due {task.due_date.isoformat()}")
+    if task.tags:
+        facts.append("tags " + ", ".join(task.tags))
+    return f"{task.id}: {task.title} ({', '.join(facts)})"
 
 
-def build_server(db_path: Path) -> MCPServer:
+def _unique(tags: list[str]) -> list[str]:
+    return list(dict.fromkeys(tags))
+
+
+def build_server(db_path: Path) -> MCPServer[None]:
     """The todo MCPServer, persisting to `db_path`."""
     store = TaskStore(db_path)
+    sessions = 0
+    lock = anyio.Lock()
 
     @asynccontextmanager
-    async def lifespan(_server: MCPServer) -> AsyncIterator[None]:
-        await store.start()
+    async def lifespan(_server: MCPServer[None]) -> AsyncIterator[None]:
+        # Over stdio and streamable HTTP this runs once; over SSE once per connection, so the
+        # store opens with the first user and closes with the last.
+        nonlocal sessions
+        async with lock:
+            if sessions == 0:
+                await store.start()
+            sessions += 1
         try:
             yield
         finally:
-            await store.close()
+            with anyio.CancelScope(shield=True):
+                async with lock:
+                    sessions -= 1
+                    if sessions == 0:
+                        await store.close()
 
-    mcp = MCPServer(
+    mcp = _TodoServer(
         "todo",
-        instructions="A task list. Add tasks, list and search them, update, complete, reopen or delete them by id.",
+        instructions=(
+            "A task list. Add tasks, list and search them, update, complete, reopen or delete them by id."
+        ),
         lifespan=lifespan,
     )
 
-    async def existing(task_id: int, work: Any) -> Task:
-        try:
-            return await work
-        except TaskNotFound as exc:
-            raise ToolError(f"{exc}: check the id with list_tasks") from exc
-
     @mcp.tool(
         title="Add task",
-        description="Create a new pending task. Returns the task with its assigned id.",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=False, idempotent_hint=False, open_world_hint=False
-        ),
+        description="Create a new pending task. Returns the task with the id the server assigned.",
+        annotations=_ADD,
     )
     async def add_task(
         title: Title,
@@ -87,54 +166,63 @@ def build_server(db_path: Path) -> MCPServer:
         due_date: DueDate | None = None,
         tags: Tags | None = None,
     ) -> Annotated[CallToolResult, TaskResult]:
-        task = await store.add(
-            title=title.strip() or title,
-            description=description,
-            priority=priority,
-            due_date=due_date,
-            tags=tags or [],
-        )
-        return _result(TaskResult(task=task), f"Added {_describe(task)}")
+        with _as_tool_errors():
+            task = await store.add(
+                title=title,
+                description=description,
+                priority=priority,
+                due_date=due_date,
+                tags=_unique(tags or []),
+            )
+        return _result(TaskResult(task=task), f"Added task {_describe(task)}")
 
     @mcp.tool(
         title="List tasks",
         description=(
-            "List tasks in id order, one page at a time. Filter by status, by text in the title or "
-            "description (case-insensitive), and by tag. When next_cursor is not null, call again "
-            "with cursor=next_cursor for the next page."
+            "List tasks in id order, one page at a time (20 by default, at most 100). Filter by "
+            "status, by text in the title or description (case-insensitive) and by tag; filters "
+            "combine. `total` counts every match. When next_cursor is not null, call again with "
+            "the same filters and cursor=next_cursor for the next page."
         ),
-        annotations=READ,
+        annotations=_READ,
     )
     async def list_tasks(
         status: Annotated[Status | None, Field(description="Only tasks with this status.")] = None,
-        search: Annotated[str | None, Field(max_length=200, description="Text to look for in title or description.")] = None,
+        search: Annotated[
+            str | None, Field(max_length=200, description="Text to look for in the title or description.")
+        ] = None,
         tag: Annotated[str | None, Field(max_length=40, description="Only tasks carrying this tag.")] = None,
         limit: Annotated[int, Field(ge=1, le=100, description="Tasks per page (1-100).")] = 20,
         cursor: Annotated[str | None, Field(description="next_cursor from the previous page.")] = None,
     ) -> Annotated[CallToolResult, TaskPage]:
-        try:
-            tasks, total, next_cursor = await store.list(
+        with _as_tool_errors():
+            tasks, total, next_cursor = await store.page(
                 status=status, search=search or None, tag=tag or None, limit=limit, cursor=cursor or None
             )
-        except BadCursor as exc:
-            raise ToolError(str(exc)) from exc
-        shown = f"{len(tasks)} of {total} tasks" if next_cursor else f"{total} tasks" if total != 1 else "1 task"
-        lines = [f"#{t.id} {t.title} ({t.status})" for t in tasks]
-        summary = shown + (": " + "; ".join(lines) if lines else "")
+        if not tasks:
+            summary = "No tasks match." if total == 0 else f"No more tasks ({total} match)."
+        else:
+            count = f"{len(tasks)} of {total} tasks" if next_cursor else f"{total} task{'s' * (total != 1)}"
+            summary = count + ": " + "; ".join(f"#{t.id} {t.title} ({t.status})" for t in tasks)
         return _result(TaskPage(tasks=tasks, total=total, next_cursor=next_cursor), summary)
 
-    @mcp.tool(title="Get task", description="Read one task by its id.", annotations=READ)
+    @mcp.tool(
+        title="Get task", description="Read one task, with all its fields, by its id.", annotations=_READ
+    )
     async def get_task(id: TaskId) -> Annotated[CallToolResult, TaskResult]:
-        task = await existing(id, store.get(id))
-        return _result(TaskResult(task=task), _describe(task).capitalize())
+        with _as_tool_errors():
+            task = await store.get(id)
+        notes = f": {task.description}" if task.description else ""
+        return _result(TaskResult(task=task), f"Task {_describe(task)}{notes}"[:500])
 
     @mcp.tool(
         title="Update task",
         description=(
             "Change a task's title, description, priority, due date or tags. Only the fields you pass "
-            "change; pass at least one. Use complete_task / reopen_task to change its status."
+            "change (tags are replaced as a whole); pass at least one. clear_due_date=true removes "
+            "the due date. Use complete_task / reopen_task to change its status."
         ),
-        annotations=IDEMPOTENT_WRITE,
+        annotations=_IDEMPOTENT_WRITE,
     )
     async def update_task(
         id: TaskId,
@@ -142,53 +230,55 @@ def build_server(db_path: Path) -> MCPServer:
         description: Description | None = None,
         priority: Annotated[Priority | None, Field(description="New priority.")] = None,
         due_date: DueDate | None = None,
+        clear_due_date: Annotated[bool, Field(description="True removes the task's due date.")] = False,
         tags: Tags | None = None,
     ) -> Annotated[CallToolResult, TaskResult]:
-        changes = {
-            key: value
-            for key, value in {
-                "title": title,
-                "description": description,
-                "priority": priority,
-                "due_date": due_date,
-                "tags": tags,
-            }.items()
-            if value is not None
-        }
+        if due_date is not None and clear_due_date:
+            raise ToolError("pass either due_date or clear_due_date=true, not both")
+        given = {"title": title, "description": description, "priority": priority, "due_date": due_date}
+        changes: dict[str, Any] = {key: value for key, value in given.items() if value is not None}
+        if clear_due_date:
+            changes["due_date"] = None
+        if tags is not None:
+            changes["tags"] = _unique(tags)
         if not changes:
             raise ToolError(
-                f"update_task {id}: nothing to change; pass at least one of title, description, priority, due_date, tags"
+                f"nothing to change for task {id}: pass at least one of "
+                "title, description, priority, due_date, clear_due_date, tags"
             )
-        task = await existing(id, store.update(id, changes))
-        return _result(TaskResult(task=task), f"Updated {_describe(task)}")
+        with _as_tool_errors():
+            task = await store.update(id, changes)
+        return _result(TaskResult(task=task), f"Updated task {_describe(task)}")
 
     @mcp.tool(
         title="Complete task",
-        description="Mark a task completed (doing it twice changes nothing).",
-        annotations=IDEMPOTENT_WRITE,
+        description="Mark a task completed. Completing a completed task changes nothing.",
+        annotations=_IDEMPOTENT_WRITE,
     )
     async def complete_task(id: TaskId) -> Annotated[CallToolResult, TaskResult]:
-        task = await existing(id, store.update(id, {"status": "completed"}))
-        return _result(TaskResult(task=task), f"Completed {_describe(task)}")
+        with _as_tool_errors():
+            task = await store.update(id, {"status": "completed"})
+        return _result(TaskResult(task=task), f"Completed task {_describe(task)}")
 
     @mcp.tool(
         title="Reopen task",
-        description="Mark a completed task pending again (doing it twice changes nothing).",
-        annotations=IDEMPOTENT_WRITE,
+        description="Mark a completed task pending again. Reopening a pending task changes nothing.",
+        annotations=_IDEMPOTENT_WRITE,
     )
     async def reopen_task(id: TaskId) -> Annotated[CallToolResult, TaskResult]:
-        task = await existing(id, store.update(id, {"status": "pending"}))
-        return _result(TaskResult(task=task), f"Reopened {_describe(task)}")
+        with _as_tool_errors():
+            task = await store.update(id, {"status": "pending"})
+        return _result(TaskResult(task=task), f"Reopened task {_describe(task)}")
 
     @mcp.tool(
         title="Delete task",
-        description="Delete a task for good. This cannot be undone.",
-        annotations=ToolAnnotations(
-            read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False
-        ),
+        description="Delete a task for good; this cannot be undone. Returns the id and title it had.",
+        annotations=_DELETE,
     )
     async def delete_task(id: TaskId) -> Annotated[CallToolResult, Deleted]:
-        task = await existing(id, store.delete(id))
-        return _result(Deleted(deleted=True, id=task.id, title=task.title), f"Deleted task {task.id}: {task.title}")
+        with _as_tool_errors():
+            task = await store.delete(id)
+        deleted = Deleted(deleted=True, id=task.id, title=task.title)
+        return _result(deleted, f"Deleted task {task.id}: {task.title}")
 
     return mcp

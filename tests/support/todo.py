@@ -1,12 +1,14 @@
-"""Start our todo MCP server for tests: over stdio (parameters) or streamable HTTP (a subprocess)."""
+"""Start our todo MCP server for tests: over stdio (parameters) or streamable HTTP / SSE (a subprocess)."""
 
 from __future__ import annotations
 
 import contextlib
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 from mcp import StdioServerParameters
 
@@ -23,34 +25,27 @@ def todo_stdio_params(db_path: Path) -> StdioServerParameters:
 
 
 @contextlib.contextmanager
-def running_todo_http(db_path: Path, *, transport: str = "http") -> Iterator[str]:
-    """Run the todo server over streamable HTTP (or SSE); yield its URL; stop it on exit."""
+def running_todo_http(db_path: Path, *, transport: Literal["http", "sse"] = "http") -> Iterator[str]:
+    """Run the todo server on a free loopback port; yield its /mcp URL (/sse for SSE); stop it on exit."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mcp_servers.todo",
-            "--transport",
-            transport,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--db",
-            str(db_path),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_port(port, process=process)
-        yield f"http://127.0.0.1:{port}/mcp" if transport == "http" else f"http://127.0.0.1:{port}/sse"
-    finally:
-        process.terminate()
+    command = [sys.executable, "-m", "mcp_servers.todo", "--transport", transport]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)]
+    # stderr goes to a file, not a pipe: nobody drains a pipe, and a full one would stall the server.
+    with tempfile.TemporaryFile() as stderr:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            try:
+                wait_for_port(port, process=process)
+            except RuntimeError as exc:
+                stderr.seek(0)
+                raise RuntimeError(f"{exc}; its stderr:\n{stderr.read().decode(errors='replace')}") from exc
+            yield f"http://127.0.0.1:{port}/{'mcp' if transport == 'http' else 'sse'}"
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
