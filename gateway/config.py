@@ -22,14 +22,28 @@ import json
 import os
 import re
 import sys
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, model_validator
+from mcp import StdioServerParameters
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from gateway.config_errors import describe_errors, kind_of
 from gateway.errors import ConfigError
 from gateway.render.rules import RenderConfig
+from gateway.store.engine import parse_url
 
 DEFAULT_STORE_URL = "sqlite+aiosqlite:///./data/gateway.db"
 _STRICT = ConfigDict(extra="forbid")
@@ -42,6 +56,31 @@ class ToolFilter(BaseModel):
     model_config = _STRICT
     allow: list[str] = Field(default_factory=list)
     deny: list[str] = Field(default_factory=list)
+
+    def allows(self, name: str) -> bool:
+        """True when the tool `name` passes both lists (deny wins)."""
+        if self.allow and not any(fnmatchcase(name, glob) for glob in self.allow):
+            return False
+        return not any(fnmatchcase(name, glob) for glob in self.deny)
+
+
+def _scalars_as_strings(value: Any) -> Any:
+    """YAML reads `--port, 8080` or `DEBUG: 1` as numbers: take scalars where strings are expected."""
+
+    def text(item: Any) -> Any:
+        if isinstance(item, bool):
+            return str(item).lower()
+        return str(item) if isinstance(item, int | float) else item
+
+    if isinstance(value, list):
+        return [text(v) for v in value]
+    if isinstance(value, dict):
+        return {k: text(v) for k, v in value.items()}
+    return value
+
+
+_Strings = Annotated[list[str], BeforeValidator(_scalars_as_strings)]
+_StringMap = Annotated[dict[str, str], BeforeValidator(_scalars_as_strings)]
 
 
 class _ServerBase(BaseModel):
@@ -56,8 +95,8 @@ class StdioServerConfig(_ServerBase):
     """A server the gateway launches and talks to over stdin/stdout."""
 
     command: str = Field(min_length=1)
-    args: list[str] = Field(default_factory=list)
-    env: dict[str, str] = Field(default_factory=dict)
+    args: _Strings = Field(default_factory=list)
+    env: _StringMap = Field(default_factory=dict)
     cwd: str | None = None
     type: Literal["stdio"] | None = None
     """Accepted for compatibility with desktop clients' files; implied by `command`."""
@@ -67,12 +106,23 @@ class StdioServerConfig(_ServerBase):
         """Always `stdio`."""
         return "stdio"
 
+    def parameters(self, config_dir: Path | None = None) -> StdioServerParameters:
+        """The SDK's launch parameters: `python`/`python3` is this interpreter, `cwd` is relative
+        to `config_dir` (and defaults to it)."""
+        command = sys.executable if self.command in ("python", "python3") else self.command
+        cwd: Path | None = Path(self.cwd).expanduser() if self.cwd else None
+        if config_dir is not None:
+            cwd = config_dir / cwd if cwd is not None else config_dir
+        return StdioServerParameters(
+            command=command, args=list(self.args), env=dict(self.env) or None, cwd=cwd
+        )
+
 
 class RemoteServerConfig(_ServerBase):
     """A server reached over streamable HTTP (default) or SSE."""
 
     url: str = Field(pattern=r"^https?://")
-    headers: dict[str, str] = Field(default_factory=dict)
+    headers: _StringMap = Field(default_factory=dict)
     transport: Literal["streamable-http", "sse"] = "streamable-http"
     type: Literal["http", "streamable-http", "sse"] | None = None
     """Accepted for compatibility with desktop clients' files; `sse` selects SSE."""
@@ -110,6 +160,12 @@ class StoreConfig(BaseModel):
     url: str = DEFAULT_STORE_URL
     """sqlite+aiosqlite:///path (embedded) or postgresql+asyncpg://user:pass@host/db."""
 
+    @field_validator("url")
+    @classmethod
+    def _database_url(cls, url: str) -> str:
+        parse_url(url)  # the store's own rule for what it can open
+        return url
+
 
 class AuthConfig(BaseModel):
     """Who may use the gateway. Without this section, everyone is the single local user."""
@@ -123,7 +179,9 @@ class AuthConfig(BaseModel):
     @model_validator(mode="after")
     def _needs_a_method(self) -> AuthConfig:
         if not self.tokens and not self.trusted_header:
-            raise ValueError("give `tokens` or `trusted_header` (or remove the auth section for a single local user)")
+            raise ValueError(
+                "give `tokens` or `trusted_header` (or remove the auth section for a single local user)"
+            )
         return self
 
 
@@ -168,7 +226,9 @@ class GatewayConfig(BaseModel):
     """The whole configuration file."""
 
     model_config = _STRICT
-    mcp_servers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")], ServerConfig] = Field(default_factory=dict)
+    mcp_servers: dict[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+$")], ServerConfig] = Field(
+        default_factory=dict
+    )
     store: StoreConfig = Field(default_factory=StoreConfig)
     auth: AuthConfig | None = None
     model: ModelConfig | None = None
@@ -187,15 +247,20 @@ class GatewayConfig(BaseModel):
         """`store.url` with a relative SQLite path made absolute."""
         url = self.store.url
         prefix, sep, rest = url.partition(":///")
-        if url.startswith("sqlite") and sep and rest and not rest.startswith("/") and not rest.startswith(":memory:"):
+        if (
+            url.startswith("sqlite")
+            and sep
+            and rest
+            and not rest.startswith("/")
+            and not rest.startswith(":memory:")
+        ):
             return f"{prefix}:///{self.resolve(rest)}"
         return url
 
     def stdio_command(self, server: StdioServerConfig) -> tuple[str, Path | None]:
         """The executable to launch (python → this interpreter) and the working directory."""
-        command = sys.executable if server.command in ("python", "python3") else server.command
-        cwd = self.resolve(server.cwd) if server.cwd else self.config_dir
-        return command, cwd
+        parameters = server.parameters(self.config_dir)
+        return parameters.command, Path(parameters.cwd) if parameters.cwd is not None else None
 
 
 # -- loading --------------------------------------------------------------------------------
@@ -219,7 +284,7 @@ def parse_config(data: Any, *, config_dir: Path, source: str = "config") -> Gate
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{source}: expected a mapping of sections at the top level, got {_kind(data)}")
+        raise ConfigError(f"{source}: expected a mapping of sections at the top level, got {kind_of(data)}")
     if "mcpServers" in data:  # a desktop client's file
         data = {**{k: v for k, v in data.items() if k != "mcpServers"}, "mcp_servers": data["mcpServers"]}
     missing: list[str] = []
@@ -229,7 +294,9 @@ def parse_config(data: Any, *, config_dir: Path, source: str = "config") -> Gate
     try:
         return GatewayConfig.model_validate({**data, "config_dir": config_dir})
     except ValidationError as exc:
-        raise ConfigError("\n".join(f"{source}: {line}" for line in describe_errors(exc))) from None
+        raise ConfigError(
+            "\n".join(f"{source}: {line}" for line in describe_errors(exc, GatewayConfig))
+        ) from None
 
 
 def _parse(file: Path, text: str) -> Any:
@@ -261,92 +328,10 @@ def _interpolate(value: Any, path: str, missing: list[str]) -> Any:
                 return os.environ[name]
             if default is not None:
                 return default
-            missing.append(f"{path}: environment variable {name} is not set (use ${{{name}:-default}} for a default)")
+            missing.append(
+                f"{path}: environment variable {name} is not set (use ${{{name}:-default}} for a default)"
+            )
             return ""
 
         return _VAR.sub(substitute, value)
     return value
-
-
-_EXPECTED = {
-    "string_type": "a string",
-    "int_type": "an integer",
-    "int_parsing": "an integer",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a mapping",
-    "model_type": "a mapping",
-    "model_attributes_type": "a mapping",
-}
-
-
-def describe_errors(exc: ValidationError) -> list[str]:
-    """One line per problem: `key.path: expected X, got Y`."""
-    lines: list[str] = []
-    seen: set[str] = set()
-    for error in exc.errors(include_url=False):
-        loc = _path(error["loc"])
-        kind = error["type"]
-        found = error.get("input")
-        if kind == "missing":
-            line = f"{loc}: required key is missing"
-        elif kind == "extra_forbidden":
-            line = f"{loc}: unknown key (check its spelling and section)"
-        elif kind == "server_shape":
-            got = f"keys {', '.join(map(str, found))}" if isinstance(found, dict) and found else _kind(found)
-            line = f"{loc}: {error['msg']}, got {got}"
-        elif kind == "literal_error":
-            expected = error.get("ctx", {}).get("expected", "")
-            line = f"{loc}: expected one of {expected}, got {found!r}"
-        elif kind in _EXPECTED:
-            expected = _EXPECTED[kind]
-            if kind == "list_type" and _list_of_strings(error["loc"]):
-                expected = "a list of strings"
-            line = f"{loc}: expected {expected}, got {_kind(found)}"
-        elif kind == "string_pattern_mismatch" and loc.endswith("url"):
-            line = f"{loc}: expected an http:// or https:// URL, got {found!r}"
-        elif kind == "string_pattern_mismatch":
-            line = f"{loc}: {found!r} is not allowed here (letters, digits, - and _ only)"
-        else:
-            line = f"{loc}: {error['msg'].removeprefix('Value error, ')}"
-        if line not in seen:
-            seen.add(line)
-            lines.append(line)
-    return lines
-
-
-def _path(loc: tuple[Any, ...]) -> str:
-    parts: list[str] = []
-    for part in loc:
-        if isinstance(part, int):
-            parts.append(f"[{part}]")
-        elif part in ("stdio", "remote", "StarterPrompt", "str") or str(part).startswith(
-            ("function-", "literal[", "dict[")
-        ):
-            continue
-        else:
-            parts.append(("." if parts else "") + str(part))
-    return "".join(parts) or "(top level)"
-
-
-def _list_of_strings(loc: tuple[Any, ...]) -> bool:
-    return bool(loc) and loc[-1] in ("args", "allow", "deny", "cors_origins")
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, str):
-        return f"a string ({value!r})" if len(value) < 40 else "a string"
-    if isinstance(value, int | float):
-        return f"a number ({value})"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing (null)"
-    return type(value).__name__

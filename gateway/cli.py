@@ -1,0 +1,250 @@
+"""The command line: serve · check · tools · call.
+
+A thin layer over the same config, registry and app the server uses (like uvicorn's main).
+A user's mistake is one line on stderr and a non-zero exit, never a traceback:
+0 ok, 1 a tool or server failed, 2 the command line or the config is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+import anyio
+from mcp.types import AudioContent, CallToolResult, ImageContent, ResourceLink, TextContent
+
+from gateway.config import GatewayConfig, load_config
+from gateway.errors import (
+    ConfigError,
+    InvalidArgumentsError,
+    ServerUnavailableError,
+    ToolCallError,
+    UnknownToolError,
+)
+from gateway.mcp.registry import ToolRegistry
+from gateway.mcp.tools import ServerStatus, ToolInfo
+
+OK, FAILED, USAGE = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; the return value is the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as exc:
+        _error(str(exc))
+        return USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mcp-chatkit-gateway", description="A ChatKit chat UI for any MCP server."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, run: Any, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--config", default="config.yaml", metavar="FILE", help="default: config.yaml")
+        sub.set_defaults(run=run)
+        return sub
+
+    serve = command("serve", _serve, "run the gateway (HTTP)")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000, help="default: 8000")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    command("check", _check, "validate the config file and exit")
+    tools = command("tools", _tools, "connect to the MCP servers and list their tools")
+    tools.add_argument("--json", action="store_true", help="machine-readable output")
+    call = command("call", _call, "call one tool and print its result")
+    call.add_argument(
+        "tool", metavar="SERVER.TOOL", help="server.tool (or a tool name unique across servers)"
+    )
+    call.add_argument(
+        "--args", default="{}", metavar="JSON", help="the arguments as a JSON object, e.g. '{\"id\": 1}'"
+    )
+    return parser
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+
+    config = load_config(args.config)
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
+    return OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    print(f"{args.config}: ok: {_summary(config)}")
+    return OK
+
+
+def _tools(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    _quiet()
+    servers, tools = anyio.run(_discover, config)
+    if args.json:
+        print(
+            json.dumps(
+                {"servers": [asdict(s) for s in servers], "tools": [_tool_json(t) for t in tools]}, indent=2
+            )
+        )
+    else:
+        print(_table(servers, tools))
+    return OK if all(s.state in ("up", "disabled") for s in servers) else FAILED
+
+
+def _call(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    try:
+        arguments = json.loads(args.args)
+    except json.JSONDecodeError as exc:
+        _error(f"--args is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        return USAGE
+    if not isinstance(arguments, dict):
+        _error(f"--args must be a JSON object of named arguments, got {type(arguments).__name__}")
+        return USAGE
+    _quiet()
+    try:
+        tool, result = anyio.run(_call_tool, config, args.tool, arguments)
+    except InvalidArgumentsError as exc:
+        _error(f"invalid arguments for {exc.tool} (nothing was called):")
+        for field, problem in exc.problems.items():
+            print(f"  {field or '(arguments)'}: {problem}", file=sys.stderr)
+        return USAGE
+    except ToolCallError as exc:
+        _error(str(exc))
+        return FAILED
+    if result.is_error:
+        _error(f"{tool.qualified} answered with an error: {_text(result) or '(no message)'}")
+        return FAILED
+    print(_render(result))
+    return OK
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+async def _discover(config: GatewayConfig) -> tuple[list[ServerStatus], list[ToolInfo]]:
+    async with ToolRegistry(config.mcp_servers, config_dir=config.config_dir) as registry:
+        return registry.servers(), registry.tools()
+
+
+async def _call_tool(
+    config: GatewayConfig, name: str, arguments: dict[str, Any]
+) -> tuple[ToolInfo, CallToolResult]:
+    async def progress(done: float, total: float | None, message: str | None) -> None:
+        of = f"/{total:g}" if total is not None else ""
+        print(f"progress {done:g}{of}{f': {message}' if message else ''}", file=sys.stderr)
+
+    async with ToolRegistry(config.mcp_servers, config_dir=config.config_dir) as registry:
+        try:
+            tool = registry.resolve(name)
+        except UnknownToolError:
+            server = next((s for s in registry.servers() if name.startswith(f"{s.name}.")), None)
+            if server is not None and server.state != "up":
+                raise ServerUnavailableError(
+                    f"{name} cannot be called: server {server.name} is {server.state}"
+                    f"{f': {server.error}' if server.error else ''}"
+                ) from None
+            raise
+        return tool, await registry.call(tool, arguments, progress=progress)
+
+
+def _summary(config: GatewayConfig) -> str:
+    servers = config.mcp_servers
+    named = ", ".join(f"{name} ({s.transport})" for name, s in servers.items()) or "none"
+    parts = [
+        f"{len(servers)} MCP server{'s' if len(servers) != 1 else ''}: {named}",
+        f"store {config.store.url.split(':', 1)[0]}",
+        f"model {config.model.model}" if config.model else "no model",
+        "auth on" if config.auth else "no auth",
+    ]
+    return "; ".join(parts)
+
+
+def _flags(tool: ToolInfo) -> list[str]:
+    hints = tool.annotations
+    if hints is None:
+        return []
+    named = [
+        (hints.read_only_hint, "read-only"),
+        (hints.destructive_hint, "destructive"),
+        (hints.idempotent_hint, "idempotent"),
+        (hints.open_world_hint, "open-world"),
+    ]
+    return [label for value, label in named if value]
+
+
+def _tool_json(tool: ToolInfo) -> dict[str, Any]:
+    return {
+        "server": tool.server,
+        "name": tool.name,
+        "qualified": tool.qualified,
+        "model_name": tool.model_name,
+        "title": tool.title,
+        "description": tool.description,
+        "flags": _flags(tool),
+        "input_schema": tool.input_schema,
+        "output_schema": tool.output_schema,
+    }
+
+
+def _table(servers: list[ServerStatus], tools: list[ToolInfo]) -> str:
+    lines: list[str] = []
+    for server in servers:
+        detail = {
+            "up": f"{server.tool_count} tools, protocol {server.protocol_version}",
+            "disabled": "disabled in the config",
+        }.get(server.state, server.error or "")
+        lines.append(f"{server.name} [{server.state}] {server.transport}: {detail}")
+        mine = [t for t in tools if t.server == server.name]
+        width = max((len(t.qualified) for t in mine), default=0)
+        for tool in mine:
+            flags = ", ".join(_flags(tool))
+            title = tool.title or tool.description.split("\n", 1)[0][:60]
+            lines.append(f"  {tool.qualified:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip())
+    return "\n".join(lines) or "no MCP servers configured"
+
+
+def _text(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def _render(result: CallToolResult) -> str:
+    if result.structured_content is not None:
+        return json.dumps(result.structured_content, indent=2, ensure_ascii=False)
+    lines: list[str] = []
+    for block in result.content:
+        if isinstance(block, TextContent):
+            lines.append(block.text)
+        elif isinstance(block, ImageContent | AudioContent):
+            lines.append(f"[{block.type} {block.mime_type}, {len(block.data) * 3 // 4} bytes]")
+        elif isinstance(block, ResourceLink):
+            lines.append(f"[resource link {block.uri}]")
+        else:
+            lines.append(f"[{block.type}]")
+    return "\n".join(lines)
+
+
+def _quiet() -> None:
+    """Down servers are reported in the output: their log lines would only repeat it."""
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+
+
+def _error(message: str) -> None:
+    print(f"error: {message}", file=sys.stderr)

@@ -1,0 +1,159 @@
+"""How the registry reaches one server: an `mcp.Client` over the configured transport, and
+failures described as sentences.
+
+The transport is wrapped so the registry hears when the server's side of the stream ends (a
+stdio process exiting closes stdout without any error), and a stdio server's stderr goes to
+a scratch file whose last line explains most failed starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TextIO, cast
+
+import anyio
+import httpx2
+from mcp import Client
+from mcp.client._transport import Transport, TransportStreams
+from mcp.client.session import MessageHandlerFnT
+from mcp.client.sse import sse_client
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.exceptions import MCPError
+from mcp.shared.message import SessionMessage
+from mcp.types import CONNECTION_CLOSED, Implementation
+
+from gateway.config import RemoteServerConfig, ServerConfig, StdioServerConfig
+
+CLIENT_INFO = Implementation(name="mcp-chatkit-gateway", version="0.1.0")
+FATAL_TRANSPORT_ERRORS = (httpx2.TransportError, anyio.BrokenResourceError, ConnectionError)
+"""Transport errors after which the session cannot be trusted: the registry reconnects."""
+
+
+def open_client(
+    config: ServerConfig,
+    *,
+    config_dir: Path | None,
+    stderr: TextIO | None,
+    on_eof: Callable[[], None],
+    on_message: MessageHandlerFnT,
+) -> Client:
+    """An un-entered Client for `config`; `on_eof` fires when the server's stream ends."""
+    transport = _watched(_transport(config, config_dir, stderr), on_eof)
+    return Client(transport, message_handler=on_message, cache=None, client_info=CLIENT_INFO)
+
+
+@contextlib.contextmanager
+def stderr_scratch(config: ServerConfig) -> Iterator[TextIO | None]:
+    """A scratch file for a stdio server's stderr (None for remote servers)."""
+    if not isinstance(config, StdioServerConfig):
+        yield None
+        return
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as scratch:
+        yield cast(TextIO, scratch)
+
+
+def ended(config: ServerConfig) -> str:
+    """What it means when the server's side of the stream ends."""
+    return (
+        "the server process exited"
+        if isinstance(config, StdioServerConfig)
+        else "the server closed the connection"
+    )
+
+
+def describe_failure(config: ServerConfig, exc: BaseException, was_up: bool) -> str:
+    """Why a connection failed or ended, as a sentence."""
+    cancelled = anyio.get_cancelled_exc_class()
+    leaves = [leaf for leaf in _leaves(exc) if not isinstance(leaf, cancelled)] or [exc]
+    leaf = leaves[0]
+    if isinstance(config, StdioServerConfig):
+        if isinstance(leaf, FileNotFoundError):
+            if config.cwd and not Path(config.cwd).is_dir():
+                return f"working directory not found: {config.cwd}"
+            return f"command not found: {config.command}"
+        if isinstance(leaf, PermissionError):
+            return f"permission denied running {config.command}"
+    elif isinstance(leaf, httpx2.ConnectError):
+        return f"cannot connect to {config.url} ({leaf or 'connection refused'})"
+    elif isinstance(leaf, httpx2.TimeoutException):
+        return f"{config.url} did not answer in time"
+    elif isinstance(leaf, httpx2.HTTPStatusError):
+        return f"{config.url} answered HTTP {leaf.response.status_code}"
+    elif isinstance(leaf, httpx2.TransportError):
+        return f"the connection to {config.url} failed ({leaf})"
+    if isinstance(leaf, MCPError):
+        if leaf.code == CONNECTION_CLOSED:
+            return ended(config) if was_up else f"{ended(config)} during start-up"
+        if not was_up:
+            return f"the server refused the MCP handshake: {leaf.error.message}"
+        return f"MCP error {leaf.code}: {leaf.error.message}"
+    text = str(leaf)
+    return f"{type(leaf).__name__}: {text}" if text else type(leaf).__name__
+
+
+def last_output(stderr: TextIO | None) -> str:
+    """The server's last line on stderr, as a hint to append to a failure."""
+    if stderr is None:
+        return ""
+    try:
+        size = os.fstat(stderr.fileno()).st_size
+        tail = os.pread(stderr.fileno(), 4096, max(0, size - 4096)).decode("utf-8", "replace")
+    except (OSError, ValueError):
+        return ""
+    lines = [line.strip() for line in tail.splitlines() if line.strip()]
+    return f" (its last output: {lines[-1][:200]})" if lines else ""
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
+    if isinstance(exc, BaseExceptionGroup):
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
+
+
+def _transport(config: ServerConfig, config_dir: Path | None, stderr: TextIO | None) -> Transport:
+    if isinstance(config, StdioServerConfig):
+        parameters = config.parameters(config_dir)
+        return stdio_client(parameters, errlog=stderr) if stderr else stdio_client(parameters)
+    if config.transport == "sse":
+        return sse_client(config.url, headers=dict(config.headers) or None)
+    return _streamable_http(config)
+
+
+@asynccontextmanager
+async def _streamable_http(config: RemoteServerConfig) -> AsyncIterator[TransportStreams]:
+    async with (
+        create_mcp_http_client(headers=dict(config.headers) or None) as http,
+        streamable_http_client(config.url, http_client=http) as streams,
+    ):
+        yield streams
+
+
+@asynccontextmanager
+async def _watched(inner: Transport, on_eof: Callable[[], None]) -> AsyncIterator[TransportStreams]:
+    """`inner`'s streams, calling `on_eof` when the server's side ends."""
+    async with inner as (read, write):
+        send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+
+        async def pump() -> None:
+            try:
+                async with send:
+                    async for item in read:
+                        await send.send(item)
+            except (anyio.ClosedResourceError, anyio.BrokenResourceError):
+                pass
+            on_eof()
+
+        async with anyio.create_task_group() as tasks:
+            tasks.start_soon(pump)
+            try:
+                yield receive, write
+            finally:
+                tasks.cancel_scope.cancel()
+                receive.close()

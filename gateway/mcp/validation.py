@@ -1,0 +1,129 @@
+"""Arguments checked against a tool's inputSchema before any MCP call, with problems per field.
+
+`validate_arguments(schema, arguments)` returns `{field path: what is wrong}` (empty when the
+arguments are valid; `""` names the arguments as a whole). Messages are short and say what
+was expected, in the words forms use: `required`, `expected a whole number, got "abc"`.
+A schema the validator cannot use is the server's problem: the arguments pass, and the
+server judges them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError, ValidationError, best_match
+from jsonschema.protocols import Validator
+from jsonschema.validators import validator_for
+from referencing.exceptions import Unresolvable
+
+from gateway.mcp.tools import ToolInfo
+
+logger = logging.getLogger(__name__)
+
+_TYPES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "null",
+}
+
+
+def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]:
+    """Problems keyed by dotted field path ("" for the arguments as a whole); empty when valid."""
+    if not isinstance(arguments, dict):
+        return {"": f"expected an object of named arguments, got {_value(arguments)}"}
+    validator = _validator(json.dumps(schema, default=str))
+    if validator is None:
+        return {}
+    problems: dict[str, str] = {}
+    try:
+        errors = sorted(validator.iter_errors(arguments), key=lambda e: [str(p) for p in e.absolute_path])
+    except Unresolvable as exc:
+        logger.info("inputSchema has an unresolvable $ref (%s): arguments passed unchecked", exc)
+        return {}
+    for error in errors:
+        for path, message in _describe(error):
+            problems.setdefault(path, message)
+    return problems
+
+
+def check_arguments(tool: ToolInfo, arguments: Any) -> dict[str, str]:
+    """`validate_arguments` against `tool`'s inputSchema."""
+    return validate_arguments(tool.input_schema, arguments)
+
+
+@lru_cache(maxsize=512)
+def _validator(schema_json: str) -> Validator | None:
+    schema = json.loads(schema_json)
+    cls = validator_for(schema, default=Draft202012Validator)
+    try:
+        cls.check_schema(schema)
+    except SchemaError as exc:
+        logger.info("inputSchema is not a valid JSON schema (%s): arguments pass unchecked", exc.message)
+        return None
+    return cls(schema, format_checker=FormatChecker())
+
+
+def _join(path: str, key: object) -> str:
+    return f"{path}.{key}" if path else str(key)
+
+
+def _describe(error: ValidationError) -> list[tuple[str, str]]:
+    path = ".".join(str(p) for p in error.absolute_path)
+    instance, expected, kind = error.instance, error.validator_value, error.validator
+    if kind == "required" and isinstance(instance, dict) and isinstance(expected, list):
+        return [(_join(path, name), "required") for name in expected if name not in instance]
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        declared = schema.get("properties") or {}
+        takes = ", ".join(declared) or "none"
+        extras = [k for k in instance if k not in declared]
+        return [(_join(path, k), f"not an argument of this tool (it takes: {takes})") for k in extras]
+    if kind in ("anyOf", "oneOf"):
+        branches = error.context or []
+        if branches and all(b.validator == "type" and not b.relative_path for b in branches):
+            names = [_TYPES.get(str(b.validator_value), str(b.validator_value)) for b in branches]
+            return [(path, f"expected {' or '.join(dict.fromkeys(names))}, got {_value(instance)}")]
+        inner = best_match(branches)
+        if inner is not None:
+            return [(path, _message(inner))]
+    return [(path, _message(error))]
+
+
+def _message(error: ValidationError) -> str:
+    kind, expected, got = error.validator, error.validator_value, _value(error.instance)
+    if kind == "type":
+        names = expected if isinstance(expected, list) else [expected]
+        return f"expected {' or '.join(_TYPES.get(str(n), str(n)) for n in names)}, got {got}"
+    if kind == "enum" and isinstance(expected, list):
+        return f"expected one of {', '.join(str(v) for v in expected)}, got {got}"
+    if kind == "const":
+        return f"expected {_value(expected)}, got {got}"
+    if kind in ("minimum", "exclusiveMinimum"):
+        return f"expected {'more than' if kind == 'exclusiveMinimum' else 'at least'} {expected}, got {got}"
+    if kind in ("maximum", "exclusiveMaximum"):
+        return f"expected {'less than' if kind == 'exclusiveMaximum' else 'at most'} {expected}, got {got}"
+    if kind == "minLength":
+        return "must not be empty" if expected == 1 else f"expected at least {expected} characters"
+    if kind == "maxLength":
+        return f"expected at most {expected} characters"
+    if kind in ("minItems", "maxItems"):
+        return f"expected {'at least' if kind == 'minItems' else 'at most'} {expected} items"
+    if kind == "pattern":
+        return f"expected text matching {expected}, got {got}"
+    if kind == "format":
+        shape = " as YYYY-MM-DD" if expected == "date" else ""
+        return f"expected a valid {expected}{shape}, got {got}"
+    return error.message
+
+
+def _value(value: Any) -> str:
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 40 else text[:39] + "…"

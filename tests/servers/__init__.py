@@ -1,0 +1,1 @@
+"""Small MCP servers written for the registry's tests (run as `python -m tests.servers.<name>`)."""

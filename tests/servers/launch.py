@@ -1,0 +1,93 @@
+"""Config entries and subprocesses for the test servers in this package."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gateway.config import RemoteServerConfig, StdioServerConfig
+from tests.conftest import EVERYTHING_JS, PARTNERS, ROOT
+from tests.support.net import free_port, wait_for_port
+
+GROW_JS = Path(__file__).with_name("grow.cjs")
+
+
+def python_server(module: str, *args: str, **options: Any) -> StdioServerConfig:
+    """A stdio entry running `python -m <module> <args>` from the project root."""
+    return StdioServerConfig(command="python", args=["-m", module, *args], cwd=str(ROOT), **options)
+
+
+def todo_server(db: Path, **options: Any) -> StdioServerConfig:
+    """Our todo server over stdio on `db`."""
+    return python_server("mcp_servers.todo", "--db", str(db), **options)
+
+
+def everything_server(**options: Any) -> StdioServerConfig:
+    """The TypeScript SDK's server-everything over stdio (handshake era)."""
+    return StdioServerConfig(command="node", args=[str(EVERYTHING_JS), "stdio"], **options)
+
+
+def grow_server(**options: Any) -> StdioServerConfig:
+    """grow.cjs: a TypeScript-SDK server whose `grow` tool adds tools (handshake era)."""
+    return StdioServerConfig(command="node", args=[str(GROW_JS)], env={"NODE_PATH": str(PARTNERS)}, **options)
+
+
+@dataclass
+class HttpServer:
+    """A test server process on a loopback port; `kill()` it, `restart()` it on the same port."""
+
+    argv: list[str]
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    def config(self, **options: Any) -> RemoteServerConfig:
+        """A remote entry for this server."""
+        return RemoteServerConfig(url=self.url, **options)
+
+    def start(self) -> None:
+        """Start the process and wait until it listens."""
+        self.process = subprocess.Popen(
+            [*self.argv, "--port", str(self.port)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, process=self.process)
+
+    def kill(self) -> None:
+        """SIGKILL: no goodbye to the clients."""
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Terminate politely, then kill."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+
+@contextlib.contextmanager
+def http_server(module: str, *args: str) -> Iterator[HttpServer]:
+    """`python -m <module> --transport http --port P <args>` for the duration of the block."""
+    server = HttpServer([sys.executable, "-m", module, "--transport", "http", *args], free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
