@@ -51,6 +51,7 @@ def form_field_name(path: str) -> str:
     """The `name` of a form field for the argument at dotted `path` (``title`` → ``input.title``)."""
     return f"{FORM_KEY}.{path}"
 
+
 TOOL_CANCEL = "tool.cancel"
 """Dismisses a confirmation card; calls nothing, so it needs no verification."""
 

@@ -20,6 +20,7 @@ from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
     ChatKitReq,
+    ClientToolCallItem,
     NoticeEvent,
     SyncCustomActionResponse,
     ThreadItem,
@@ -88,8 +89,15 @@ class GatewayServer(ChatKitServer[RequestContext]):
 
     async def _check_targets(self, request: Any, context: RequestContext) -> None:
         match request:
-            case ThreadsAddUserMessageReq() | ThreadsAddClientToolOutputReq():
+            case ThreadsAddUserMessageReq():
                 await self.store.load_thread(request.params.thread_id, context)
+            case ThreadsAddClientToolOutputReq():
+                await self.store.load_thread(request.params.thread_id, context)
+                last = await self.store.load_thread_items(request.params.thread_id, None, 1, "desc", context)
+                if not any(isinstance(i, ClientToolCallItem) and i.status == "pending" for i in last.data):
+                    raise ValueError(
+                        f"thread {request.params.thread_id} has no pending client tool call to answer"
+                    )
             case ThreadsRetryAfterItemReq() | ThreadsAddStructuredInputReq():
                 await self.store.load_item(request.params.thread_id, request.params.item_id, context)
             case ThreadsCustomActionReq():
@@ -112,7 +120,9 @@ class GatewayServer(ChatKitServer[RequestContext]):
             thread.title = text[:80]
         command = parse_command(text)
         if command.kind != "call":
-            yield self._widget_done(thread, context, self.renderer.catalog(self.registry.tools(), self.registry.servers()))
+            yield self._widget_done(
+                thread, context, self.renderer.catalog(self.registry.tools(), self.registry.servers())
+            )
             return
         try:
             tool = self.registry.resolve(command.tool)
@@ -191,14 +201,16 @@ class GatewayServer(ChatKitServer[RequestContext]):
             return
         if sender is None or not was_issued(action.type, payload, _dump(sender)):
             logger.warning("refused an action the gateway did not issue: %s %r", action.type, payload)
-            yield _refused("This action was not issued by the gateway (or was altered), so nothing was called.")
+            yield _refused(
+                "This action was not issued by the gateway (or was altered), so nothing was called."
+            )
             return
         try:
             tool = self.registry.resolve(str(payload.get("tool", "")))
         except UnknownToolError as exc:
             yield _refused(str(exc))
             return
-        fixed = payload.get("arguments") if isinstance(payload.get("arguments"), dict) else {}
+        fixed = _mapping(payload.get("arguments"))
         if action.type == TOOL_FORM:
             yield self._widget_done(thread, context, self.renderer.form(tool, values=fixed))
             return
@@ -219,7 +231,7 @@ class GatewayServer(ChatKitServer[RequestContext]):
                 yield self._widget_done(thread, context, form)
             return
 
-        source = payload.get("source") if isinstance(payload.get("source"), dict) else None
+        source = _mapping(payload.get("source")) or None
         if tool.destructive and action.type != TOOL_CONFIRM:
             origin = {**(source or {}), "item_id": sender.id} if source else {"item_id": sender.id}
             yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments, source=origin))
@@ -255,12 +267,12 @@ class GatewayServer(ChatKitServer[RequestContext]):
             yield ThreadItemRemovedEvent(item_id=sender.id)
             if origin is None:
                 yield self._widget_done(thread, context, outcome.rendered)
-                yield NoticeEvent(level="success", message=outcome.rendered.copy_text)
+                yield NoticeEvent(level="info", message=outcome.rendered.copy_text)
                 return
             target = origin
         refreshed = await self._rerun_source(source)
         yield ThreadItemReplacedEvent(item=_replaced(target, refreshed or outcome.rendered))
-        yield NoticeEvent(level="success", message=outcome.rendered.copy_text)
+        yield NoticeEvent(level="info", message=outcome.rendered.copy_text)
 
     async def _rerun_source(self, source: dict[str, Any] | None) -> Rendered | None:
         """Re-run the read-only call that produced a widget, for its fresh state."""
@@ -272,7 +284,7 @@ class GatewayServer(ChatKitServer[RequestContext]):
             return None
         if not tool.read_only:  # never repeat a call that changes state
             return None
-        arguments = source.get("arguments") if isinstance(source.get("arguments"), dict) else {}
+        arguments = _mapping(source.get("arguments"))
         outcome = await self.caller.call(tool, arguments)
         return outcome.rendered if outcome.ok else None
 
@@ -288,7 +300,9 @@ class GatewayServer(ChatKitServer[RequestContext]):
     def _id_maker(self, thread: ThreadMetadata, context: RequestContext):
         return lambda: self.store.generate_item_id("message", thread, context)
 
-    def _widget_done(self, thread: ThreadMetadata, context: RequestContext, rendered: Rendered) -> ThreadStreamEvent:
+    def _widget_done(
+        self, thread: ThreadMetadata, context: RequestContext, rendered: Rendered
+    ) -> ThreadStreamEvent:
         return ThreadItemDoneEvent(
             item=WidgetItem(
                 id=self.store.generate_item_id("message", thread, context),
@@ -308,6 +322,11 @@ class GatewayServer(ChatKitServer[RequestContext]):
                 content=[AssistantMessageContent(text=text)],
             )
         )
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    """`value` when it is a JSON object, else an empty one (payloads are untrusted)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _message_text(message: UserMessageItem) -> str:

@@ -2,6 +2,7 @@
 # Installs what the tests need beyond Python packages, idempotently:
 #  - npm MCP servers used as test partners (nobody here wrote them), under .cache/partners
 #  - Debian's PostgreSQL server binaries (the tests start a throwaway cluster themselves)
+#  - Debian's Chromium, the real browser the page tests drive headless
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,9 +16,14 @@ if [ ! -f "$PARTNERS/node_modules/@modelcontextprotocol/server-everything/dist/i
 fi
 
 have_pg() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
-if ! have_pg; then
+missing=()
+have_pg || missing+=(postgresql)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "installing Debian packages: ${missing[*]}" >&2
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 have_pg || { echo "PostgreSQL server binaries are missing after install" >&2; exit 1; }
+command -v chromium >/dev/null 2>&1 || { echo "chromium is missing after install" >&2; exit 1; }

@@ -47,7 +47,9 @@ def parse_command(text: str) -> Command:
         try:
             value = json.loads(rest)
         except json.JSONDecodeError as exc:
-            return Command("call", name, problem=f"the arguments are not valid JSON ({exc.msg} at column {exc.colno})")
+            return Command(
+                "call", name, problem=f"the arguments are not valid JSON ({exc.msg} at column {exc.colno})"
+            )
         if not isinstance(value, dict):
             return Command("call", name, problem="the arguments must be a JSON object")
         return Command("call", name, arguments=value)
@@ -59,8 +61,6 @@ def parse_command(text: str) -> Command:
     for word in words:
         key, sep, value = word.partition("=")
         if not sep or not key:
-            return Command(
-                "call", name, problem=f"expected key=value or a JSON object, got {word!r}"
-            )
+            return Command("call", name, problem=f"expected key=value or a JSON object, got {word!r}")
         arguments[key] = value
     return Command("call", name, arguments=arguments, raw=True)

@@ -14,7 +14,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, *, process: subprocess.Popen[bytes] | None = None, timeout: float = 20.0) -> None:
+def wait_for_port(
+    port: int, *, process: subprocess.Popen[bytes] | None = None, timeout: float = 20.0
+) -> None:
     """Block until something accepts on 127.0.0.1:`port`; fail fast if `process` exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -1,0 +1,90 @@
+"""GET /: a page that embeds the official ChatKit web component, pointed at this gateway.
+
+The component is served only from OpenAI's CDN (no npm build ships it), so a machine with no
+internet cannot load it: the page then says so plainly instead of staying blank.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+CHATKIT_JS = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js"
+LOAD_TIMEOUT_MS = 8000
+
+
+def chatkit_options(ui: Any, api_url: str) -> dict[str, Any]:
+    """The options object handed to `<openai-chatkit>.setOptions()`, from the `ui:` section."""
+    prompts = [
+        {"label": p, "prompt": p} if isinstance(p, str) else {"label": p.label, "prompt": p.prompt}
+        for p in ui.starter_prompts
+    ]
+    options: dict[str, Any] = {
+        "api": {"url": api_url, "domainKey": ui.domain_key},
+        "startScreen": {"greeting": ui.greeting, "prompts": prompts},
+        "composer": {"placeholder": ui.placeholder},
+        "history": {"enabled": True, "showDelete": True, "showRename": True},
+        "threadItemActions": {"feedback": True, "retry": True},
+    }
+    if ui.theme is not None:
+        options["theme"] = ui.theme if isinstance(ui.theme, dict) else {"colorScheme": ui.theme}
+    return options
+
+
+def render_page(ui: Any, api_url: str = "/chatkit") -> str:
+    """The whole HTML page."""
+    options = json.dumps(chatkit_options(ui, api_url)).replace("</", "<\\/")
+    title = html.escape(ui.title)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+  html, body {{ margin: 0; height: 100%; font-family: system-ui, sans-serif; }}
+  body {{ display: flex; flex-direction: column; }}
+  header {{ padding: 10px 16px; border-bottom: 1px solid #ddd; display: flex; gap: 16px; align-items: baseline; }}
+  header h1 {{ font-size: 16px; margin: 0; }}
+  header a {{ font-size: 13px; color: #555; }}
+  main {{ flex: 1; min-height: 0; display: flex; }}
+  openai-chatkit {{ flex: 1; height: 100%; }}
+  #offline {{ margin: 40px auto; max-width: 560px; line-height: 1.5; }}
+  #offline[hidden], openai-chatkit[hidden] {{ display: none; }}
+</style>
+</head>
+<body>
+<header><h1>{title}</h1><a href="/health">health</a></header>
+<main>
+  <openai-chatkit id="chat"></openai-chatkit>
+  <section id="offline" role="alert" hidden>
+    <h2>The chat UI could not be loaded</h2>
+    <p>This page embeds OpenAI's ChatKit web component, which is only served from
+    OpenAI's CDN (<code>{CHATKIT_JS}</code>), and this browser could not load it:
+    there may be no internet connection here, or the CDN is blocked.</p>
+    <p>The gateway itself is running. Its ChatKit endpoint is <code>POST {html.escape(api_url)}</code>,
+    and <a href="/health">/health</a> shows each MCP server and its tools.</p>
+  </section>
+</main>
+<script>
+  const OPTIONS = {options};
+  const chat = document.getElementById("chat");
+  let loaded = false;
+  function offline() {{
+    if (loaded) return;
+    chat.hidden = true;
+    document.getElementById("offline").hidden = false;
+    document.body.dataset.chatkit = "unavailable";
+  }}
+  customElements.whenDefined("openai-chatkit").then(() => {{
+    loaded = true;
+    document.body.dataset.chatkit = "ready";
+    chat.setOptions(OPTIONS);
+  }});
+  setTimeout(offline, {LOAD_TIMEOUT_MS});
+</script>
+<script src="{CHATKIT_JS}" async onerror="offline()"></script>
+</body>
+</html>
+"""
