@@ -64,7 +64,10 @@ def test_a_request_missing_a_field_is_a_400_naming_the_field(gateway: Gateway) -
         {"type": "threads.delete", "params": {"thread_id": "thr_missing"}},
         {
             "type": "threads.add_user_message",
-            "params": {"thread_id": "thr_missing", "input": {"content": [], "attachments": [], "inference_options": {}}},
+            "params": {
+                "thread_id": "thr_missing",
+                "input": {"content": [], "attachments": [], "inference_options": {}},
+            },
         },
         {
             "type": "threads.custom_action",

@@ -148,7 +148,13 @@ def test_sse_events_arrive_one_by_one(gateway: Gateway) -> None:
     body = json.dumps(
         {
             "type": "threads.create",
-            "params": {"input": {"content": [{"type": "input_text", "text": "/tools"}], "attachments": [], "inference_options": {}}},
+            "params": {
+                "input": {
+                    "content": [{"type": "input_text", "text": "/tools"}],
+                    "attachments": [],
+                    "inference_options": {},
+                }
+            },
         }
     )
     client = gateway.client()
