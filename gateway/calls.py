@@ -59,11 +59,6 @@ class CallStream:
     outcome: CallOutcome | None = field(default=None)
 
 
-def source_of(tool: ToolInfo, arguments: dict[str, Any]) -> dict[str, Any]:
-    """The `source` a widget's actions carry: the call that produced the widget."""
-    return {"tool": tool.qualified, "arguments": arguments}
-
-
 class ToolCaller:
     """Calls tools through the registry and renders what comes back."""
 

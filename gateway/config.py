@@ -257,11 +257,6 @@ class GatewayConfig(BaseModel):
             return f"{prefix}:///{self.resolve(rest)}"
         return url
 
-    def stdio_command(self, server: StdioServerConfig) -> tuple[str, Path | None]:
-        """The executable to launch (python → this interpreter) and the working directory."""
-        parameters = server.parameters(self.config_dir)
-        return parameters.command, Path(parameters.cwd) if parameters.cwd is not None else None
-
 
 # -- loading --------------------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ from chatkit.types import (
     WidgetItem,
     is_streaming_req,
 )
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
 from gateway.actions import FORM_KEY, TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM, was_issued
 from gateway.calls import CallOutcome, ToolCaller
@@ -48,6 +48,7 @@ from gateway.planning.commands import parse_command
 from gateway.render.forms import coerce_form_values
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
+from gateway.wire import event_json
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,10 @@ class GatewayServer(ChatKitServer[RequestContext]):
             await self._check_targets(parsed, context)
             return StreamingResult(self._process_streaming(parsed, context))
         return NonStreamingResult(await self._process_non_streaming(parsed, context))
+
+    def _serialize(self, obj: BaseModel) -> bytes:
+        """Events carrying widgets serialize in one linear walk (see gateway.wire); others as the SDK does."""
+        return event_json(obj) or super()._serialize(obj)
 
     async def _check_targets(self, request: Any, context: RequestContext) -> None:
         match request:

@@ -35,7 +35,7 @@ from gateway.render.data import (
     summarize_rows,
     unwrap,
 )
-from gateway.render.parts import Context, Part, compose
+from gateway.render.parts import Context, Part, compose, summary_of
 from gateway.render.rowactions import RowAction, action_buttons, row_actions
 from gateway.render.schema import non_null, object_properties
 from gateway.render.widget import (
@@ -68,6 +68,18 @@ def render_result(result: CallToolResult, ctx: Context) -> Rendered:
     """The generic widget for a result (errors included)."""
     if result.is_error:
         return error_result(result, ctx)
+    return compose(result_parts(result, ctx))
+
+
+def summarize_result(result: CallToolResult, ctx: Context) -> str:
+    """The generic rendering's copy_text alone, without building (and validating) its widget."""
+    if result.is_error:
+        return error_result(result, ctx).copy_text
+    return summary_of(result_parts(result, ctx))
+
+
+def result_parts(result: CallToolResult, ctx: Context) -> list[Part]:
+    """The sections the generic rendering of a successful result is made of."""
     data = result_data(result)
     parts: list[Part] = []
     if data is not None:
@@ -84,7 +96,7 @@ def render_result(result: CallToolResult, ctx: Context) -> Rendered:
         parts.append(
             Part([caption(f"{ctx.tool.label} returned nothing.")], f"{ctx.tool.qualified} returned nothing")
         )
-    return compose(parts)
+    return parts
 
 
 def error_result(result: CallToolResult, ctx: Context) -> Rendered:

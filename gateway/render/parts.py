@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gateway.mcp.tools import ToolInfo
-from gateway.render.widget import Node, Rendered, card, divider, finish
+from gateway.render.widget import Node, Rendered, card, divider, finish, finish_summary
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,11 @@ class Part:
     status: str | None = None
     """For a list: the header of the ListView."""
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def summary_of(parts: Sequence[Part]) -> str:
+    """The copy_text `compose` gives these parts."""
+    return finish_summary(" | ".join(p.copy for p in parts if p.copy))
 
 
 def compose(parts: Sequence[Part]) -> Rendered:

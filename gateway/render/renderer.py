@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from chatkit.widgets import WidgetTemplate
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, TextContent
 
 from gateway.errors import ConfigError
 from gateway.mcp.tools import ServerStatus, ToolInfo
@@ -23,11 +23,11 @@ from gateway.render.blocks import json_part
 from gateway.render.builtins import render_builtin
 from gateway.render.data import result_data
 from gateway.render.forms import build_form
-from gateway.render.generic import error_card, render_result
+from gateway.render.generic import error_card, render_result, summarize_result
 from gateway.render.parts import Context, compose
 from gateway.render.rules import RenderConfig, RenderRule
 from gateway.render.templates import TemplateError, TemplateLibrary
-from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, text
+from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, finish_summary, text
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,24 @@ class Renderer:
                 "template %s failed for %s: %s; rendering generically", name, ctx.tool.qualified, exc
             )
             return None
-        return Rendered(widget=widget, copy_text=self._generic(result, ctx).copy_text)
+        return Rendered(widget=widget, copy_text=self._summary(result, ctx))
+
+    def _summary(self, result: CallToolResult, ctx: Context) -> str:
+        """copy_text for a template's widget: the server's own one-line text when it wrote one
+        beside structured content, else the generic summary (without building the generic widget)."""
+        texts = [b.text.strip() for b in result.content if isinstance(b, TextContent)]
+        if (
+            result.structured_content is not None
+            and len(texts) == 1
+            and 0 < len(texts[0]) <= COPY_TEXT_CHARS
+            and not texts[0].startswith(("{", "["))  # a JSON echo of the structured content is no summary
+        ):
+            return finish_summary(texts[0])
+        try:
+            return summarize_result(result, ctx)
+        except Exception:
+            logger.exception("summarising a %s result failed", ctx.tool.qualified)
+            return f"Result of {ctx.tool.qualified}"
 
     def _generic(self, result: CallToolResult, ctx: Context) -> Rendered:
         try:

@@ -29,10 +29,14 @@ class Rendered:
     copy_text: str
 
 
+def finish_summary(copy_text: str) -> str:
+    """A summary as widgets carry it: one line, cut to COPY_TEXT_CHARS."""
+    return clip(" ".join(copy_text.split()), COPY_TEXT_CHARS) or "(empty result)"
+
+
 def finish(root: Node, copy_text: str) -> Rendered:
     """Validate a root dict (Card, ListView or Basic) and pair it with its summary."""
-    summary = clip(" ".join(copy_text.split()), COPY_TEXT_CHARS) or "(empty result)"
-    return Rendered(widget=DynamicWidgetRoot.model_validate(root), copy_text=summary)
+    return Rendered(widget=DynamicWidgetRoot.model_validate(root), copy_text=finish_summary(copy_text))
 
 
 # -- components ------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from chatkit.types import Attachment, ThreadItem, ThreadMetadata, WidgetItem
 from chatkit.widgets import DynamicWidgetRoot
 from pydantic import TypeAdapter
 
+from gateway.wire import dumps, widget_item_json
+
 # Built once: a TypeAdapter over these unions costs milliseconds to construct.
 _ITEM: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
 _ATTACHMENT: TypeAdapter[Attachment] = TypeAdapter(Attachment)
@@ -40,7 +42,9 @@ def load_thread(data: str) -> ThreadMetadata:
 
 
 def dump_item(item: ThreadItem) -> str:
-    """The JSON text stored for a thread item."""
+    """The JSON text stored for a thread item (widgets through gateway.wire's linear walk)."""
+    if isinstance(item, WidgetItem):
+        return dumps(widget_item_json(item)).decode()
     return item.model_dump_json()
 
 

@@ -1,0 +1,105 @@
+"""gateway.wire's fast widget JSON equals what chatkit's own serializer writes, for every kind of widget."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from chatkit.server import ChatKitServer
+from chatkit.types import ThreadItemDoneEvent, ThreadItemUpdatedEvent, WidgetItem, WidgetRootUpdated
+from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
+
+from gateway.mcp.tools import ServerStatus, ToolInfo
+from gateway.render.renderer import Renderer
+from gateway.render.rules import RenderConfig
+from gateway.render.widget import Rendered
+from gateway.store.codec import dump_item, load_item
+from gateway.wire import event_json
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = {t["name"]: t for t in json.loads((ROOT / "tests/render_cases/todo_tools.json").read_text())}
+
+
+def todo_tool(name: str) -> ToolInfo:
+    raw = TOOLS[name]
+    return ToolInfo(
+        server="todo",
+        name=name,
+        model_name=f"todo__{name}",
+        title=raw.get("title"),
+        description=raw.get("description", ""),
+        input_schema=raw["inputSchema"],
+        output_schema=raw.get("outputSchema"),
+        annotations=ToolAnnotations.model_validate(raw.get("annotations") or {}),
+    )
+
+
+TASK = {
+    "id": 3, "title": "Buy milk ✓", "description": "", "status": "pending", "priority": "high",
+    "due_date": "2026-12-24", "tags": ["home"], "created_at": "2026-01-01T10:00:00Z",
+    "updated_at": "2026-01-01T10:00:00Z", "completed_at": None,
+}  # fmt: skip
+
+
+def widgets() -> dict[str, Rendered]:
+    renderer = Renderer(RenderConfig(templates_dir=str(ROOT / "widgets")), ROOT)
+    generic = Renderer(RenderConfig(templates_dir="/nonexistent"), ROOT)
+    tools = [todo_tool(n) for n in TOOLS]
+    listing = {"tasks": [TASK, {**TASK, "id": 4, "status": "completed"}], "total": 2, "next_cursor": None}
+    return {
+        "template list": renderer.result(todo_tool("list_tasks"), {}, CallToolResult(content=[], structured_content=listing)),
+        "generic list": generic.result(todo_tool("list_tasks"), {}, CallToolResult(content=[], structured_content=listing), siblings=tools),
+        "template card": renderer.result(todo_tool("get_task"), {"id": 3}, CallToolResult(content=[], structured_content={"task": TASK})),
+        "catalog": renderer.catalog(tools, [ServerStatus(name="todo", state="up", transport="stdio", tool_count=7)]),
+        "form": renderer.form(todo_tool("update_task"), values={"id": 3, "title": "x"}, problems={"title": "too short"}),
+        "confirm": renderer.confirm(todo_tool("delete_task"), {"id": 3}),
+        "progress": renderer.progress(todo_tool("list_tasks"), 2, 5, "halfway"),
+        "error": renderer.error("todo.get_task failed", "Task 42 not found"),
+        "chart": generic.result(todo_tool("list_tasks"), {}, CallToolResult(content=[], structured_content={"points": [{"day": f"2026-01-0{i}", "visits": i} for i in range(1, 6)]})),
+        "blocks": generic.result(todo_tool("list_tasks"), {}, CallToolResult(content=[TextContent(type="text", text="# Hi\n" * 50), ImageContent(type="image", data="iVBORw0KGgo=", mimeType="image/png")])),
+    }  # fmt: skip
+
+
+CASES = widgets()
+
+
+def sdk_bytes(event: Any) -> bytes:
+    return ChatKitServer._serialize(None, event)  # type: ignore[arg-type]  # the SDK's own path
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_events_carrying_a_widget_serialize_as_the_sdk_does(name: str) -> None:
+    rendered = CASES[name]
+    item = WidgetItem(
+        id="msg_1",
+        thread_id="thr_1",
+        created_at=datetime(2026, 11, 23, 7, 0),
+        widget=rendered.widget,
+        copy_text=rendered.copy_text,
+    )
+    for event in (
+        ThreadItemDoneEvent(item=item),
+        ThreadItemUpdatedEvent(item_id="msg_1", update=WidgetRootUpdated(widget=rendered.widget)),
+    ):
+        fast = event_json(event)
+        assert fast is not None
+        assert json.loads(fast) == json.loads(sdk_bytes(event))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_stored_widget_item_loads_back_unchanged(name: str) -> None:
+    rendered = CASES[name]
+    item = WidgetItem(
+        id="msg_1",
+        thread_id="thr_1",
+        created_at=datetime(2026, 11, 23, 7, 0),
+        widget=rendered.widget,
+        copy_text=rendered.copy_text,
+    )
+    loaded = load_item("widget", dump_item(item))
+    assert json.loads(sdk_bytes(ThreadItemDoneEvent(item=loaded))) == json.loads(
+        sdk_bytes(ThreadItemDoneEvent(item=item))
+    )
