@@ -1,0 +1,47 @@
+"""server.cors_origins lets a ChatKit front end served elsewhere call /chatkit; others get no CORS grant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx2
+
+from tests.support.gateway import running_gateway, todo_server_config, write_config
+
+FRONT_END = "http://chat.example.test"
+
+
+def test_only_configured_origins_get_cors_headers(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path / "config.yaml",
+        {
+            "mcp_servers": {"todo": todo_server_config(tmp_path / "todo.db")},
+            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
+            "server": {"cors_origins": [FRONT_END]},
+        },
+    )
+    with running_gateway(config) as gateway, httpx2.Client(base_url=gateway.url) as http:
+        preflight = http.options(
+            "/chatkit",
+            headers={
+                "Origin": FRONT_END,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,authorization",
+            },
+        )
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == FRONT_END
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+
+        listed = http.post(
+            "/chatkit", json={"type": "threads.list", "params": {}}, headers={"Origin": FRONT_END}
+        )
+        assert listed.status_code == 200
+        assert listed.headers["access-control-allow-origin"] == FRONT_END
+
+        stranger = http.post(
+            "/chatkit",
+            json={"type": "threads.list", "params": {}},
+            headers={"Origin": "http://evil.example.test"},
+        )
+        assert "access-control-allow-origin" not in stranger.headers
