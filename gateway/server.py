@@ -8,8 +8,9 @@ rendered the same way.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any
 
@@ -29,9 +30,6 @@ from chatkit.types import (
     ThreadItemReplacedEvent,
     ThreadMetadata,
     ThreadsAddClientToolOutputReq,
-    ThreadsAddStructuredInputReq,
-    ThreadsAddUserMessageReq,
-    ThreadsCustomActionReq,
     ThreadsRetryAfterItemReq,
     ThreadStreamEvent,
     UserMessageItem,
@@ -57,7 +55,9 @@ CHATKIT_REQUEST: TypeAdapter[ChatKitReq] = TypeAdapter(ChatKitReq)
 
 # The fast path reuses the SDK's private request handlers; if a future SDK renames them,
 # process() falls back to the SDK's own (slower) implementation instead of breaking.
-_FAST_PATH = all(hasattr(ChatKitServer, name) for name in ("_process_streaming", "_process_non_streaming"))
+_FAST_PATH = all(
+    hasattr(ChatKitServer, name) for name in ("_process_streaming_impl", "_process_non_streaming")
+)
 
 
 class GatewayServer(ChatKitServer[RequestContext]):
@@ -83,19 +83,40 @@ class GatewayServer(ChatKitServer[RequestContext]):
         if not _FAST_PATH:  # pragma: no cover - only on an SDK without the private handlers
             return await super().process(request, context)
         parsed = CHATKIT_REQUEST.validate_json(request)
-        if is_streaming_req(parsed):
-            await self._check_targets(parsed, context)
-            return StreamingResult(self._process_streaming(parsed, context))
-        return NonStreamingResult(await self._process_non_streaming(parsed, context))
+        if not is_streaming_req(parsed):
+            return NonStreamingResult(await self._process_non_streaming(parsed, context))
+        await self._check_targets(parsed, context)
+        # The SDK looks the thread and item up before its first event: waiting for that event
+        # here turns a missing one into NotFoundError (404) without a second lookup of ours.
+        events = self._process_streaming_impl(parsed, context)
+        try:
+            first: ThreadStreamEvent | None = await anext(events)
+        except StopAsyncIteration:
+            first = None
+        return StreamingResult(self._sse(first, events))
+
+    async def _sse(
+        self, first: ThreadStreamEvent | None, events: AsyncIterator[ThreadStreamEvent]
+    ) -> AsyncGenerator[bytes, None]:
+        """The SSE body: what the SDK's _process_streaming writes, from an already-started stream."""
+        try:
+            if first is not None:
+                yield b"data: " + self._serialize(first) + b"\n\n"
+            async for event in events:
+                yield b"data: " + self._serialize(event) + b"\n\n"
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("Error while generating streamed response")
+            raise
 
     def _serialize(self, obj: BaseModel) -> bytes:
         """Events carrying widgets serialize in one linear walk (see gateway.wire); others as the SDK does."""
         return event_json(obj) or super()._serialize(obj)
 
     async def _check_targets(self, request: Any, context: RequestContext) -> None:
+        """Checks the SDK makes only inside the stream, or answers with an empty one."""
         match request:
-            case ThreadsAddUserMessageReq():
-                await self.store.load_thread(request.params.thread_id, context)
             case ThreadsAddClientToolOutputReq():
                 await self.store.load_thread(request.params.thread_id, context)
                 last = await self.store.load_thread_items(request.params.thread_id, None, 1, "desc", context)
@@ -103,12 +124,8 @@ class GatewayServer(ChatKitServer[RequestContext]):
                     raise ValueError(
                         f"thread {request.params.thread_id} has no pending client tool call to answer"
                     )
-            case ThreadsRetryAfterItemReq() | ThreadsAddStructuredInputReq():
+            case ThreadsRetryAfterItemReq():  # a missing item would give an empty 200 stream
                 await self.store.load_item(request.params.thread_id, request.params.item_id, context)
-            case ThreadsCustomActionReq():
-                await self.store.load_thread(request.params.thread_id, context)
-                if request.params.item_id:
-                    await self.store.load_item(request.params.thread_id, request.params.item_id, context)
             case _:
                 pass
 
