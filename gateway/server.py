@@ -20,8 +20,11 @@ from chatkit.store import Store
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    AttachmentsCreateReq,
+    AttachmentsDeleteReq,
     ChatKitReq,
     ClientToolCallItem,
+    InputTranscribeReq,
     NoticeEvent,
     SyncCustomActionResponse,
     ThreadItem,
@@ -60,6 +63,10 @@ _FAST_PATH = all(
 )
 
 
+class Unsupported(ValueError):
+    """A valid ChatKit request for a feature this gateway does not offer (answered with 400)."""
+
+
 class GatewayServer(ChatKitServer[RequestContext]):
     """ChatKit server over the MCP tool registry, with no language model needed."""
 
@@ -83,6 +90,8 @@ class GatewayServer(ChatKitServer[RequestContext]):
         if not _FAST_PATH:  # pragma: no cover - only on an SDK without the private handlers
             return await super().process(request, context)
         parsed = CHATKIT_REQUEST.validate_json(request)
+        if isinstance(parsed, AttachmentsCreateReq | AttachmentsDeleteReq | InputTranscribeReq):
+            raise Unsupported(f"{parsed.type} is not supported: this gateway takes no attachments or audio")
         if not is_streaming_req(parsed):
             return NonStreamingResult(await self._process_non_streaming(parsed, context))
         await self._check_targets(parsed, context)

@@ -121,3 +121,18 @@ def test_nothing_is_lost_after_bad_requests(gateway: Gateway) -> None:
     client.post({"type": "threads.get_by_id", "params": {}})
     assert client.get_thread(thread_id).status == 200
     assert gateway.process.poll() is None
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        {"type": "attachments.create", "params": {"name": "a.png", "size": 10, "mime_type": "image/png"}},
+        {"type": "attachments.delete", "params": {"attachment_id": "atc_1"}},
+        {"type": "input.transcribe", "params": {"audio_base64": "AAAA", "mime_type": "audio/webm"}},
+    ],
+    ids=lambda body: body["type"],
+)
+def test_a_request_for_a_feature_the_gateway_lacks_is_a_400_not_a_500(
+    gateway: Gateway, request_body: dict
+) -> None:
+    assert_readable_error(gateway.client().post(request_body), 400, "not supported")
