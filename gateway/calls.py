@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -51,14 +51,6 @@ class CallOutcome:
         return self.result is not None and not self.result.is_error
 
 
-@dataclass
-class CallStream:
-    """Events of one call, and its outcome once the events are exhausted."""
-
-    events: AsyncIterator[ThreadStreamEvent]
-    outcome: CallOutcome | None = field(default=None)
-
-
 class ToolCaller:
     """Calls tools through the registry and renders what comes back."""
 
@@ -86,22 +78,11 @@ class ToolCaller:
         rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
         return CallOutcome(tool, arguments, rendered, result=result)
 
-    def stream(
+    async def stream(
         self, thread_id: str, tool: ToolInfo, arguments: dict[str, Any], new_id: Callable[[], str]
-    ) -> CallStream:
-        """A `CallStream` whose events show the call live and end with its result widget."""
-        stream = CallStream(events=_empty())
-        stream.events = self._events(stream, thread_id, tool, arguments, new_id)
-        return stream
-
-    async def _events(
-        self,
-        stream: CallStream,
-        thread_id: str,
-        tool: ToolInfo,
-        arguments: dict[str, Any],
-        new_id: Callable[[], str],
     ) -> AsyncIterator[ThreadStreamEvent]:
+        """Events that show the call live (a progress widget, if the server reports progress)
+        and end with its result widget."""
         updates: asyncio.Queue[Rendered] = asyncio.Queue()
 
         async def on_progress(progress: float, total: float | None, message: str | None) -> None:
@@ -132,7 +113,6 @@ class ToolCaller:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
-        stream.outcome = outcome
         final_id = item.id if item is not None else new_id()
         yield ThreadItemDoneEvent(item=_widget_item(final_id, thread_id, outcome.rendered))
 
@@ -145,8 +125,3 @@ def _widget_item(item_id: str, thread_id: str, rendered: Rendered) -> WidgetItem
         widget=rendered.widget,
         copy_text=rendered.copy_text,
     )
-
-
-async def _empty() -> AsyncIterator[ThreadStreamEvent]:
-    return
-    yield  # pragma: no cover - makes this an async generator

@@ -175,8 +175,7 @@ class GatewayServer(ChatKitServer[RequestContext]):
         if tool.destructive:
             yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments))
             return
-        stream = self.caller.stream(thread.id, tool, arguments, self._id_maker(thread, context))
-        async for event in stream.events:
+        async for event in self.caller.stream(thread.id, tool, arguments, self._id_maker(thread, context)):
             yield event
 
     # -- actions --------------------------------------------------------------------------
@@ -269,8 +268,9 @@ class GatewayServer(ChatKitServer[RequestContext]):
             return
 
         if tool.read_only:  # nothing changes: show the answer as a new widget
-            stream = self.caller.stream(thread.id, tool, arguments, self._id_maker(thread, context))
-            async for event in stream.events:
+            async for event in self.caller.stream(
+                thread.id, tool, arguments, self._id_maker(thread, context)
+            ):
                 yield event
             return
 
