@@ -6,6 +6,7 @@ the ChatKit server; the app's lifespan opens the store and connects the servers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,6 +25,23 @@ from gateway.server import GatewayServer
 from gateway.store.sql import SQLStore
 from gateway.web.page import render_page
 
+# uvicorn's own logger: the start-up summary appears with uvicorn's lines, in its format.
+logger = logging.getLogger("uvicorn.error")
+
+
+def _log_servers(registry: ToolRegistry) -> None:
+    """One line per MCP server at start: a person sees at once what is up and why not."""
+    for status in registry.servers():
+        if status.state == "up":
+            logger.info(
+                "MCP server %s: up over %s, %d tools (protocol %s)",
+                status.name, status.transport, status.tool_count, status.protocol_version,
+            )  # fmt: skip
+        else:
+            logger.warning(
+                "MCP server %s: %s%s", status.name, status.state, f" ({status.error})" if status.error else ""
+            )
+
 
 def create_app(config: GatewayConfig) -> FastAPI:
     """The gateway as an ASGI app; nothing connects until the app starts."""
@@ -39,6 +57,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         await store.start()
         try:
             async with registry:
+                _log_servers(registry)
                 yield
         finally:
             await store.close()
