@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.gateway import Gateway, running_gateway, todo_server_config, write_config
+from tests.support.gateway import Gateway, local_config, running_gateway, write_config
 
 TOKENS = {"token-alice": "alice", "token-bob": "bob"}
 
@@ -16,11 +16,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     tmp = tmp_path_factory.mktemp("auth")
     config = write_config(
         tmp / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(tmp / "todo.db")},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
-            "auth": {"tokens": TOKENS, "trusted_header": "X-User-ID"},
-        },
+        local_config(tmp, auth={"tokens": TOKENS, "trusted_header": "X-User-ID"}),
     )
     with running_gateway(config) as running:
         yield running

@@ -12,9 +12,9 @@ from tests.support.chat import actions_for, form_action, last_widget, tasks, tex
 from tests.support.gateway import (
     Gateway,
     find_nodes,
+    local_config,
     running_gateway,
     submit_form,
-    todo_server_config,
     write_config,
 )
 
@@ -28,10 +28,7 @@ def todo_db(tmp_path: Path) -> Path:
 def gateway(tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
     config = write_config(
         tmp_path / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(todo_db)},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-        },
+        local_config(tmp_path, todo_db=todo_db),
     )
     with running_gateway(config) as running:
         yield running

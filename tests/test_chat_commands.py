@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.chat import actions_for, field, last_widget, tasks, text_of, todo_call
-from tests.support.gateway import Gateway, running_gateway, todo_server_config, write_config
+from tests.support.gateway import Gateway, local_config, running_gateway, write_config
 
 TODO_TOOLS = [
     "add_task",
@@ -30,10 +30,7 @@ def todo_db(tmp_path: Path) -> Path:
 def gateway(tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
     config = write_config(
         tmp_path / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(todo_db)},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-        },
+        local_config(tmp_path, todo_db=todo_db),
     )
     with running_gateway(config) as running:
         yield running

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx2
 
-from tests.support.gateway import running_gateway, todo_server_config, write_config
+from tests.support.gateway import local_config, running_gateway, write_config
 
 FRONT_END = "http://chat.example.test"
 
@@ -14,11 +14,7 @@ FRONT_END = "http://chat.example.test"
 def test_only_configured_origins_get_cors_headers(tmp_path: Path) -> None:
     config = write_config(
         tmp_path / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(tmp_path / "todo.db")},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-            "server": {"cors_origins": [FRONT_END]},
-        },
+        local_config(tmp_path, server={"cors_origins": [FRONT_END]}),
     )
     with running_gateway(config) as gateway, httpx2.Client(base_url=gateway.url) as http:
         preflight = http.options(

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.gateway import Gateway, running_gateway, todo_server_config, write_config
+from tests.support.gateway import Gateway, local_config, running_gateway, write_config
 
 MAX_BODY = 4096
 
@@ -17,11 +17,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     tmp = tmp_path_factory.mktemp("errors")
     config = write_config(
         tmp / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(tmp / "todo.db")},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
-            "server": {"max_body_bytes": MAX_BODY},
-        },
+        local_config(tmp, server={"max_body_bytes": MAX_BODY}),
     )
     with running_gateway(config) as running:
         yield running

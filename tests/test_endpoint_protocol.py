@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.gateway import Gateway, running_gateway, todo_server_config, write_config
+from tests.support.gateway import Gateway, local_config, running_gateway, write_config
 
 
 @pytest.fixture(scope="module")
@@ -17,10 +17,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     tmp = tmp_path_factory.mktemp("protocol")
     config = write_config(
         tmp / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(tmp / "todo.db")},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
-        },
+        local_config(tmp),
     )
     with running_gateway(config) as running:
         yield running
@@ -121,10 +118,7 @@ def test_client_tool_output_completes_a_pending_client_tool_call(tmp_path: Path)
     db = tmp_path / "gateway.db"
     config = write_config(
         tmp_path / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(tmp_path / "todo.db")},
-            "store": {"url": f"sqlite+aiosqlite:///{db}"},
-        },
+        local_config(tmp_path),
     )
     with running_gateway(config) as running:
         client = running.client()

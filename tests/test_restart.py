@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.gateway import running_gateway, todo_server_config, write_config
+from tests.support.gateway import local_config, running_gateway, write_config
 
 
 def test_restarting_the_gateway_keeps_every_thread_and_item(tmp_path: Path) -> None:
     config = write_config(
         tmp_path / "config.yaml",
-        {
-            "mcp_servers": {"todo": todo_server_config(tmp_path / "todo.db")},
-            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-        },
+        local_config(tmp_path),
     )
     before: dict[str, list[dict]] = {}
     with running_gateway(config) as gateway:

@@ -40,6 +40,15 @@ def todo_server_config(db: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
+def local_config(tmp: Path, *, todo_db: Path | None = None, **sections: Any) -> dict[str, Any]:
+    """A config like the repo's own: our todo server over stdio and a SQLite store, both in `tmp`."""
+    return {
+        "mcp_servers": {"todo": todo_server_config(todo_db or tmp / "todo.db")},
+        "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
+        **sections,
+    }
+
+
 @dataclass
 class Gateway:
     """A running gateway process and the URL it serves on."""
