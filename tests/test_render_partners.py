@@ -28,19 +28,7 @@ async def test_mcp_server_time_results_forms_and_errors_render() -> None:
             failed = await client.call_tool(
                 "convert_time", {"source_timezone": "UTC", "time": "25:99", "target_timezone": "Europe/Oslo"}
             )
-    tools = {
-        t.name: ToolInfo(
-            server="time",
-            name=t.name,
-            model_name=f"time__{t.name}",
-            title=t.title,
-            description=t.description or "",
-            input_schema=t.input_schema,
-            output_schema=t.output_schema,
-            annotations=t.annotations,
-        )
-        for t in listed
-    }
+    tools = {t.name: ToolInfo.from_tool("time", t) for t in listed}
 
     card = RENDERER.result(
         tools["get_current_time"], {"timezone": "UTC"}, now, siblings=[tools["convert_time"]]

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from chatkit.server import ChatKitServer
 from chatkit.types import ThreadItemDoneEvent, ThreadItemUpdatedEvent, WidgetItem, WidgetRootUpdated
-from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ImageContent, TextContent
 
 from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.render.renderer import Renderer
@@ -18,23 +18,14 @@ from gateway.render.rules import RenderConfig
 from gateway.render.widget import Rendered
 from gateway.store.codec import dump_item, load_item
 from gateway.wire import event_json
+from tests.render_cases.checks import todo_tools
 
 ROOT = Path(__file__).resolve().parent.parent
-TOOLS = {t["name"]: t for t in json.loads((ROOT / "tests/render_cases/todo_tools.json").read_text())}
+TOOLS = todo_tools()
 
 
 def todo_tool(name: str) -> ToolInfo:
-    raw = TOOLS[name]
-    return ToolInfo(
-        server="todo",
-        name=name,
-        model_name=f"todo__{name}",
-        title=raw.get("title"),
-        description=raw.get("description", ""),
-        input_schema=raw["inputSchema"],
-        output_schema=raw.get("outputSchema"),
-        annotations=ToolAnnotations.model_validate(raw.get("annotations") or {}),
-    )
+    return TOOLS[name]
 
 
 TASK = {
@@ -47,7 +38,7 @@ TASK = {
 def widgets() -> dict[str, Rendered]:
     renderer = Renderer(RenderConfig(templates_dir=str(ROOT / "widgets")), ROOT)
     generic = Renderer(RenderConfig(templates_dir="/nonexistent"), ROOT)
-    tools = [todo_tool(n) for n in TOOLS]
+    tools = list(TOOLS.values())
     listing = {"tasks": [TASK, {**TASK, "id": 4, "status": "completed"}], "total": 2, "next_cursor": None}
     return {
         "template list": renderer.result(todo_tool("list_tasks"), {}, CallToolResult(content=[], structured_content=listing)),

@@ -421,7 +421,9 @@ class ToolRegistry:
         servers = list(self._servers.values())
         names = assign_model_names((s.name, t.name) for s in servers for t in s.listed)
         self._tools = {
-            f"{s.name}.{t.name}": _info(s.name, t, names[(s.name, t.name)]) for s in servers for t in s.listed
+            f"{s.name}.{t.name}": ToolInfo.from_tool(s.name, t, names[(s.name, t.name)])
+            for s in servers
+            for t in s.listed
         }
         self._by_model = {t.model_name: t for t in self._tools.values()}
         self._by_bare = {}
@@ -438,20 +440,6 @@ class ToolRegistry:
                 listener()
             except Exception:
                 logger.exception("a registry listener failed")
-
-
-def _info(server: str, tool: Tool, model_name: str) -> ToolInfo:
-    annotations = tool.annotations
-    return ToolInfo(
-        server=server,
-        name=tool.name,
-        model_name=model_name,
-        title=tool.title or (annotations.title if annotations else None),
-        description=tool.description or "",
-        input_schema=dict(tool.input_schema) or {"type": "object"},
-        output_schema=dict(tool.output_schema) if tool.output_schema is not None else None,
-        annotations=annotations,
-    )
 
 
 def _suggest(name: str, candidates: list[str]) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mcp.types import ToolAnnotations
+from mcp.types import Tool, ToolAnnotations
 
 ServerState = Literal["connecting", "up", "down", "disabled"]
 
@@ -30,6 +30,21 @@ class ToolInfo:
     """JSON schema of structuredContent, when declared."""
     annotations: ToolAnnotations | None = None
     """Hints: read-only, destructive, idempotent, open-world."""
+
+    @classmethod
+    def from_tool(cls, server: str, tool: Tool, model_name: str | None = None) -> ToolInfo:
+        """What the gateway keeps of a listed tool (`model_name` defaults to `server__tool`)."""
+        annotations = tool.annotations
+        return cls(
+            server=server,
+            name=tool.name,
+            model_name=model_name or f"{server}__{tool.name}",
+            title=tool.title or (annotations.title if annotations else None),
+            description=tool.description or "",
+            input_schema=dict(tool.input_schema) or {"type": "object"},
+            output_schema=dict(tool.output_schema) if tool.output_schema is not None else None,
+            annotations=annotations,
+        )
 
     @property
     def qualified(self) -> str:

@@ -13,6 +13,7 @@ from mcp.types import Tool, ToolAnnotations
 from gateway.actions import FORM_KEY
 from gateway.mcp.tools import ToolInfo
 from gateway.render.widget import Rendered
+from tests.support.gateway import find_nodes
 
 CASES = Path(__file__).parent
 
@@ -102,19 +103,8 @@ def _check_action(action: Any, where: str) -> None:
         assert isinstance(action["payload"]["tool"], str) and isinstance(action["payload"]["arguments"], dict)
 
 
-def find(tree: Any, predicate: Any) -> list[dict[str, Any]]:
-    """Every dict in a widget tree for which `predicate` holds, in document order."""
-    found: list[dict[str, Any]] = []
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if predicate(node):
-                found.append(node)
-            stack.extend(reversed(list(node.values())))
-        elif isinstance(node, list):
-            stack.extend(reversed(node))
-    return found
+find = find_nodes
+"""Every dict in a widget tree for which `predicate` holds, in document order."""
 
 
 def of_type(tree: Any, kind: str) -> list[dict[str, Any]]:
@@ -201,16 +191,4 @@ def load(name: str) -> Any:
 def todo_tools() -> dict[str, ToolInfo]:
     """The todo server's tools as its tools/list answers (tests/render_cases/todo_tools.json)."""
     listed = [Tool.model_validate(t) for t in load("todo_tools.json")]
-    return {
-        t.name: ToolInfo(
-            server="todo",
-            name=t.name,
-            model_name=f"todo__{t.name}",
-            title=t.title,
-            description=t.description or "",
-            input_schema=t.input_schema,
-            output_schema=t.output_schema,
-            annotations=t.annotations,
-        )
-        for t in listed
-    }
+    return {t.name: ToolInfo.from_tool("todo", t) for t in listed}
