@@ -2,6 +2,7 @@
 
     GatewayError
     ├── ConfigError              config.yaml is invalid: names the key path, expected and found
+    ├── StoreUnavailableError    the database cannot be reached right now (answered with 503)
     └── ToolCallError            a tool could not be called or did not answer
         ├── UnknownToolError     no tool by that name (carries close matches)
         ├── InvalidArgumentsError  arguments do not match the tool's inputSchema (per field)
@@ -23,8 +24,21 @@ class ConfigError(GatewayError):
     """The configuration file is missing or invalid."""
 
 
+class StoreUnavailableError(GatewayError):
+    """The store's database did not answer (down, restarting, unreachable); worth retrying later."""
+
+
 class ToolCallError(GatewayError):
-    """A tool call produced no result."""
+    """A tool call produced no result.
+
+    ``may_have_run`` is True when the request had reached the server before the failure (a
+    timeout, a connection lost during the call, a result that could not be read): the tool
+    may have done its work, and the person must be told so rather than "nothing changed".
+    """
+
+    def __init__(self, message: str, *, may_have_run: bool = False) -> None:
+        super().__init__(message)
+        self.may_have_run = may_have_run
 
 
 class UnknownToolError(ToolCallError):

@@ -37,6 +37,7 @@ from chatkit.widgets import DynamicWidgetRoot
 from pydantic import BaseModel, TypeAdapter
 from sqlalchemy import func, select
 
+from gateway.errors import StoreUnavailableError
 from gateway.store.codec import dump_item
 from gateway.store.context import RequestContext
 from gateway.store.models import ITEMS
@@ -324,12 +325,15 @@ async def test_ping_returns_while_the_database_answers(store: SQLStore) -> None:
     await store.ping()
 
 
-async def test_a_store_on_an_unreachable_postgres_fails_with_a_connection_error() -> None:
-    url = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/nothing"
-    with pytest.raises(ConnectionError, match="cannot open the store at postgresql"):
+async def test_a_store_on_an_unreachable_postgres_fails_saying_it_is_unavailable() -> None:
+    url = f"postgresql+asyncpg://postgres:secret@127.0.0.1:{free_port()}/nothing"
+    with pytest.raises(
+        StoreUnavailableError, match=r"cannot connect to postgresql.*: connection refused"
+    ) as failed:
         await SQLStore.create(url)
+    assert "secret" not in str(failed.value)
     store = SQLStore(url)
-    with pytest.raises(OSError):
+    with pytest.raises(StoreUnavailableError):
         await store.ping()
     await store.close()
 

@@ -76,17 +76,41 @@ async def test_a_limit_larger_than_the_thread_returns_everything_with_no_more(
     ids = await add_items(store, thread, 3)
     page = await store.load_thread_items(thread.id, None, 50, order, ALICE)
     assert [i.id for i in page.data] == (ids if order == "asc" else ids[::-1])
-    assert page.has_more is False
-    assert page.after == page.data[-1].id
+    assert (page.has_more, page.after) == (False, None)
 
 
 async def test_a_thread_of_exactly_limit_items_has_no_more(store: SQLStore) -> None:
     thread = await new_thread(store)
     ids = await add_items(store, thread, 5)
     page = await store.load_thread_items(thread.id, None, 5, "asc", ALICE)
-    assert ([i.id for i in page.data], page.has_more) == (ids, False)
+    assert ([i.id for i in page.data], page.has_more, page.after) == (ids, False, None)
     page = await store.load_thread_items(thread.id, None, 4, "asc", ALICE)
     assert ([i.id for i in page.data], page.has_more, page.after) == (ids[:4], True, ids[3])
+
+
+@pytest.mark.parametrize("order", ["asc", "desc"])
+async def test_only_a_page_with_more_after_it_hands_out_an_after_cursor(store: SQLStore, order: str) -> None:
+    # The SDK's own stores and store tests: the last page's `after` is None, not its last id.
+    thread = await new_thread(store)
+    ids = await add_items(store, thread, 5)
+    for _ in range(5):
+        await new_thread(store)
+    items, threads = [], []
+    after: str | None = None
+    while True:
+        page = await store.load_thread_items(thread.id, after, 2, order, ALICE)
+        items.append((len(page.data), page.has_more, page.after))
+        if (after := page.after) is None:
+            break
+    while True:
+        page = await store.load_threads(2, after, order, ALICE)
+        threads.append((len(page.data), page.has_more, page.after is None))
+        if (after := page.after) is None:
+            break
+    newest_first = ids[::-1]
+    expected_afters = [ids[1], ids[3]] if order == "asc" else [newest_first[1], newest_first[3]]
+    assert items == [(2, True, expected_afters[0]), (2, True, expected_afters[1]), (1, False, None)]
+    assert threads == [(2, True, False), (2, True, False), (2, False, True)]
 
 
 async def test_a_page_after_the_last_item_is_empty(store: SQLStore) -> None:

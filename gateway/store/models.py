@@ -1,4 +1,4 @@
-"""SQLModel tables behind the ChatKit store.
+"""SQLModel tables behind the ChatKit store, the audit log of MCP calls and single-use claims.
 
 Rows keep the SDK's own JSON of each object in ``data``, so a new ChatKit item type needs no
 migration; the other columns exist to scope (``user_id``), find (``id``) and order (``seq``,
@@ -12,7 +12,19 @@ the same process, such as the todo server, must not get its tables created in ou
 from __future__ import annotations
 
 from pydantic import NaiveDatetime
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
@@ -75,6 +87,49 @@ class AttachmentRow(_Base, table=True):
     data: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class AuditRow(_Base, table=True):
+    """One MCP call the gateway made: who, what, with which arguments, and how it ended."""
+
+    __tablename__ = "gateway_audit"  # pyright: ignore[reportAssignmentType]
+    # Reading the log is "since when", oldest first (id breaks ties), for everyone or one user;
+    # pruning is "before when".
+    __table_args__ = (
+        Index("ix_gateway_audit_at", "at", "id"),
+        Index("ix_gateway_audit_user_at", "user_id", "at", "id"),
+    )
+
+    # BIGSERIAL on PostgreSQL; on SQLite only INTEGER PRIMARY KEY autoincrements (the rowid).
+    id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+        ),
+    )
+    # Naive UTC, like every other stamp here.
+    at: NaiveDatetime = Field(sa_column=Column(DateTime, nullable=False))
+    user_id: str = Field(sa_column=Column(String, nullable=False))
+    thread_id: str | None = Field(default=None, sa_column=Column(String, nullable=True))
+    server: str = Field(sa_column=Column(String, nullable=False))
+    tool: str = Field(sa_column=Column(String, nullable=False))
+    # JSON text, already redacted by the caller.
+    arguments: str = Field(sa_column=Column(Text, nullable=False))
+    outcome: str = Field(sa_column=Column(String, nullable=False))
+    detail: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    duration_ms: float = Field(sa_column=Column(Float, nullable=False))
+    via: str = Field(sa_column=Column(String, nullable=False))
+    confirmed_by: str | None = Field(default=None, sa_column=Column(String, nullable=True))
+
+
+class ClaimRow(_Base, table=True):
+    """A key used once (a confirmation card's): its primary key is what makes the use single."""
+
+    __tablename__ = "gateway_claims"  # pyright: ignore[reportAssignmentType]
+
+    key: str = Field(sa_column=Column(String, primary_key=True))
+    user_id: str = Field(sa_column=Column(String, nullable=False))
+    claimed_at: NaiveDatetime = Field(sa_column=Column(DateTime, nullable=False))
+
+
 def table_of(model: type[_Base]) -> Table:
     """The Core ``Table`` of one of the models above (SQLModel types ``__table__`` loosely)."""
     table = model.__table__  # pyright: ignore[reportAttributeAccessIssue]
@@ -85,5 +140,7 @@ def table_of(model: type[_Base]) -> Table:
 THREADS = table_of(ThreadRow)
 ITEMS = table_of(ItemRow)
 ATTACHMENTS = table_of(AttachmentRow)
-TABLES = (THREADS, ITEMS, ATTACHMENTS)
+AUDIT = table_of(AuditRow)
+CLAIMS = table_of(ClaimRow)
+TABLES = (THREADS, ITEMS, ATTACHMENTS, AUDIT, CLAIMS)
 """Every table of the store, parents first (the order to create them in)."""

@@ -8,6 +8,14 @@ Pages are cursor based: ``after`` is the id of the last item (or thread) of the 
 resolved to its position and continued from there through an index, so a page costs the same
 deep in a 100,000-item thread as at its start, and items stamped in the same microsecond still
 page in one fixed order. An ``after`` naming no visible item or thread raises ``NotFoundError``.
+A page hands out its ``after`` only when ``has_more`` (the SDK's own stores do the same).
+
+When the database cannot be reached (down, restarting, refusing, timing out, a SQLite file that
+cannot be opened) or a connection is lost mid-call, every method raises
+``gateway.errors.StoreUnavailableError``, and ``store.outage`` says so (logged once per outage).
+
+The same database also keeps the audit log of MCP calls (``store.audit``) and single-use
+claims (``store.claims``).
 
 Usage::
 
@@ -30,13 +38,16 @@ from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store import codec
+from gateway.store.audit import AuditLog
+from gateway.store.claims import Claims
+from gateway.store.connections import Connections
 from gateway.store.context import RequestContext
-from gateway.store.engine import create_engine, create_tables
+from gateway.store.engine import POSTGRES_CONNECT_TIMEOUT_S, create_engine, create_tables
+from gateway.store.outage import Outage
 from gateway.store.queries import (
     ATTACHMENT_DATA,
     CLAIM_SEQ,
@@ -76,23 +87,27 @@ def new_id(kind: StoreItemType) -> str:
 class SQLStore(Store[RequestContext]):
     """ChatKit ``Store`` over SQLite (``sqlite+aiosqlite:///file.db``) or PostgreSQL (``postgresql+asyncpg://…``)."""
 
-    def __init__(self, url: str) -> None:
-        """Set up the engine for ``url`` without connecting; call ``start()`` (or use ``create``)."""
-        self._url = url
-        self._engine = create_engine(url)
+    def __init__(self, url: str, *, connect_timeout: float = POSTGRES_CONNECT_TIMEOUT_S) -> None:
+        """Set up the engine for ``url`` without connecting; call ``start()`` (or use ``create``).
+
+        ``connect_timeout`` (seconds, PostgreSQL only) bounds how long a call waits for a new
+        connection to an unresponsive server before raising ``StoreUnavailableError``.
+        """
+        self._engine = create_engine(url, connect_timeout=connect_timeout)
         postgres = self._engine.dialect.name == "postgresql"
         self._upserts = build_upserts(postgresql_insert if postgres else sqlite_insert)
-        # A read is one or two statements that need no shared snapshot: on PostgreSQL, autocommit
-        # spares the BEGIN and ROLLBACK round trips around it. SQLite's driver opens no
-        # transaction for a SELECT anyway.
-        self._reads = (
-            self._engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else self._engine
-        )
+        self.outage = Outage()
+        """Whether the database answered the last call (``.down``, ``.reason``), shared by all below."""
+        self._db = Connections(self._engine, self.outage)
+        self.audit = AuditLog(self._engine, outage=self.outage)
+        """The audit log of MCP calls, in the same database."""
+        self.claims = Claims(self._engine, outage=self.outage)
+        """Single-use claims (confirmation cards), in the same database."""
 
     @classmethod
-    async def create(cls, url: str) -> SQLStore:
+    async def create(cls, url: str, *, connect_timeout: float = POSTGRES_CONNECT_TIMEOUT_S) -> SQLStore:
         """A started store on ``url``: the database is reachable and its tables exist."""
-        store = cls(url)
+        store = cls(url, connect_timeout=connect_timeout)
         try:
             await store.start()
         except BaseException:
@@ -106,12 +121,9 @@ class SQLStore(Store[RequestContext]):
         return self._engine
 
     async def start(self) -> None:
-        """Connect and create the tables that do not exist yet; ``ConnectionError`` if unreachable."""
-        try:
-            await create_tables(self._engine)
-        except (OSError, DBAPIError) as exc:
-            where = make_url(self._url).render_as_string(hide_password=True)
-            raise ConnectionError(f"cannot open the store at {where}: {_reason(exc)}") from exc
+        """Connect and create the tables that do not exist yet; ``StoreUnavailableError`` if unreachable."""
+        async with self._db.write() as conn:
+            await create_tables(conn)
 
     async def close(self) -> None:
         """Close every pooled connection; the store is unusable afterwards."""
@@ -125,9 +137,12 @@ class SQLStore(Store[RequestContext]):
         await self.close()
 
     async def ping(self, timeout: float = 5.0) -> None:
-        """Return once the database answers a query; raise if it does not within ``timeout`` seconds."""
-        async with asyncio.timeout(timeout), self._reads.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        """Return once the database answers a query; ``StoreUnavailableError`` if not within ``timeout`` s."""
+        try:
+            async with asyncio.timeout(timeout), self._db.read() as conn:
+                await conn.execute(text("SELECT 1"))
+        except TimeoutError:
+            raise self._db.unavailable(f"{self._db.where} did not answer within {timeout:g} s") from None
 
     # -- ids ------------------------------------------------------------------------------
 
@@ -145,7 +160,7 @@ class SQLStore(Store[RequestContext]):
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load a thread's metadata by id."""
-        async with self._reads.connect() as conn:
+        async with self._db.read() as conn:
             data = (
                 await conn.execute(THREAD_DATA, {"thread_id": thread_id, "user_id": context.user_id})
             ).scalar()
@@ -162,7 +177,7 @@ class SQLStore(Store[RequestContext]):
             "updated_at": datetime.now(),
             "data": codec.dump_thread(thread),
         }
-        async with self._engine.begin() as conn:
+        async with self._db.write() as conn:
             if (await conn.execute(self._upserts.thread, row)).rowcount == 0:
                 raise _thread_not_found(thread.id)
 
@@ -172,17 +187,18 @@ class SQLStore(Store[RequestContext]):
         """Load a page of the caller's threads by creation time (id breaks ties), after the thread ``after``."""
         ascending, size = _ascending(order), _page_size(limit)
         params = {"user_id": context.user_id, "after": after, "limit": size + 1}
-        async with self._reads.connect() as conn:
+        async with self._db.read() as conn:
             rows = (await conn.execute(THREAD_PAGES[ascending, after is not None], params)).scalars().all()
             if not rows and after is not None and (await conn.execute(THREAD_CURSOR, params)).first() is None:
                 raise _thread_not_found(after)
         data = [codec.load_thread(row) for row in rows[:size]]
-        return Page(data=data, has_more=len(rows) > size, after=data[-1].id if data else None)
+        has_more = len(rows) > size
+        return Page(data=data, has_more=has_more, after=_next_after(data, has_more))
 
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete a thread and its items."""
         params = {"thread_id": thread_id, "user_id": context.user_id}
-        async with self._engine.begin() as conn:
+        async with self._db.write() as conn:
             await conn.execute(DELETE_THREAD_ITEMS, params)
             if (await conn.execute(DELETE_THREAD, params)).rowcount == 0:
                 raise _thread_not_found(thread_id)
@@ -195,7 +211,7 @@ class SQLStore(Store[RequestContext]):
         """Load a page of thread items in insertion order (``asc``) or newest first (``desc``)."""
         ascending, size = _ascending(order), _page_size(limit)
         params = {"thread_id": thread_id, "user_id": context.user_id, "after": after, "limit": size + 1}
-        async with self._reads.connect() as conn:
+        async with self._db.read() as conn:
             rows = (await conn.execute(ITEM_PAGES[ascending, after is not None], params)).all()
             if not rows:  # an empty thread, the end of one, or nothing of the caller's?
                 target = (await conn.execute(PAGE_TARGET, params)).first()
@@ -204,7 +220,8 @@ class SQLStore(Store[RequestContext]):
                 if after is not None and target[1] is None:
                     raise NotFoundError(f"item {after} not found in thread {thread_id}")
         data = [codec.load_item(row.type, row.data) for row in rows[:size]]
-        return Page(data=data, has_more=len(rows) > size, after=data[-1].id if data else None)
+        has_more = len(rows) > size
+        return Page(data=data, has_more=has_more, after=_next_after(data, has_more))
 
     async def add_thread_item(self, thread_id: str, item: ThreadItem, context: RequestContext) -> None:
         """Persist a newly created thread item at the end of the thread; ``ValueError`` if its id is taken."""
@@ -235,7 +252,7 @@ class SQLStore(Store[RequestContext]):
             "type": item.type,
             "data": codec.dump_item(item),
         }
-        async with self._engine.begin() as conn:
+        async with self._db.write() as conn:
             seq = (await conn.execute(CLAIM_SEQ, claim)).scalar()
             if seq is None:
                 raise _thread_not_found(thread_id)
@@ -246,7 +263,7 @@ class SQLStore(Store[RequestContext]):
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load a thread item by id."""
         params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
-        async with self._reads.connect() as conn:
+        async with self._db.read() as conn:
             row = (await conn.execute(ITEM_ROW, params)).first()
         if row is None:
             raise NotFoundError(f"item {item_id} not found in thread {thread_id}")
@@ -260,7 +277,7 @@ class SQLStore(Store[RequestContext]):
         caller's still raises ``NotFoundError``.
         """
         params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
-        async with self._engine.begin() as conn:
+        async with self._db.write() as conn:
             deleted = (await conn.execute(DELETE_ITEM, params)).rowcount
         if deleted == 0:
             await self.load_thread(thread_id, context)
@@ -270,14 +287,14 @@ class SQLStore(Store[RequestContext]):
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         """Upsert attachment metadata; the same id under another user raises ``NotFoundError``."""
         row = {"id": attachment.id, "user_id": context.user_id, "data": codec.dump_attachment(attachment)}
-        async with self._engine.begin() as conn:
+        async with self._db.write() as conn:
             if (await conn.execute(self._upserts.attachment, row)).rowcount == 0:
                 raise _attachment_not_found(attachment.id)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """Load attachment metadata by id."""
         params = {"attachment_id": attachment_id, "user_id": context.user_id}
-        async with self._reads.connect() as conn:
+        async with self._db.read() as conn:
             data = (await conn.execute(ATTACHMENT_DATA, params)).scalar()
         if data is None:
             raise _attachment_not_found(attachment_id)
@@ -286,9 +303,15 @@ class SQLStore(Store[RequestContext]):
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         """Delete attachment metadata by id."""
         params = {"attachment_id": attachment_id, "user_id": context.user_id}
-        async with self._engine.begin() as conn:
+        async with self._db.write() as conn:
             if (await conn.execute(DELETE_ATTACHMENT, params)).rowcount == 0:
                 raise _attachment_not_found(attachment_id)
+
+
+def _next_after(data: list[ThreadMetadata] | list[ThreadItem], has_more: bool) -> str | None:
+    # The cursor only where there is more to ask for, as the SDK's own stores do: a client
+    # that pages "while after" then stops at the end, not one empty round trip later.
+    return data[-1].id if has_more else None
 
 
 def _ascending(order: str) -> bool:
@@ -309,9 +332,3 @@ def _thread_not_found(thread_id: str) -> NotFoundError:
 
 def _attachment_not_found(attachment_id: str) -> NotFoundError:
     return NotFoundError(f"attachment {attachment_id} not found")
-
-
-def _reason(exc: BaseException) -> str:
-    # DBAPIError's text drags the SQL and a link along; its driver error says what happened.
-    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
-    return str(cause).splitlines()[0] if str(cause) else type(cause).__name__

@@ -58,6 +58,32 @@ class PostgresCluster:
         self.psql(f'CREATE DATABASE "{name}" STRATEGY FILE_COPY')
         return self.url(name)
 
+    def stop(self) -> None:
+        """Stop the server (fast shutdown: sessions are ended); the data stays for `start()`."""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def start(self) -> None:
+        """Start a stopped server again on the same port and data."""
+        self._pg_ctl("start")
+
+    def restart(self) -> None:
+        """Stop and start the server: every open connection to it dies."""
+        self._pg_ctl("restart", "-m", "fast")
+
+    def _pg_ctl(self, *args: str) -> None:
+        root = self.data_dir.parent
+        # -l: without a log file the server would inherit, and hold open, the caller's pipes.
+        command: list[str | Path] = [self.bin_dir / "pg_ctl", "-D", self.data_dir, "-l", root / "server.log"]
+        command += [
+            "-o",
+            _server_options(self.port, root / "sockets"),
+            "-w",
+            "-t",
+            str(START_TIMEOUT_S),
+            *args,
+        ]
+        _run(os.geteuid() == 0, root, command)
+
     def psql(self, sql: str, database: str = "postgres") -> str:
         """Run one SQL command with psql and return its output; raise with psql's message if it fails."""
         psql = [str(self.bin_dir / "psql"), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"]
@@ -102,11 +128,7 @@ def postgres_cluster_running() -> Iterator[PostgresCluster]:
         _run(as_root, root, [*initdb, "--locale=C", "--no-sync", "--no-instructions"])
         for attempt in range(_START_ATTEMPTS):
             port = free_port()
-            options = (
-                f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-            )
-            pg_ctl = [bin_dir / "pg_ctl", "-D", data_dir, "-l", log, "-o", options]
+            pg_ctl = [bin_dir / "pg_ctl", "-D", data_dir, "-l", log, "-o", _server_options(port, sockets)]
             started = _run(as_root, root, [*pg_ctl, "-w", "-t", str(START_TIMEOUT_S), "start"], check=False)
             if started.returncode == 0:
                 cluster = PostgresCluster(bin_dir=bin_dir, data_dir=data_dir, port=port)
@@ -121,6 +143,13 @@ def postgres_cluster_running() -> Iterator[PostgresCluster]:
             stop = [bin_dir / "pg_ctl", "-D", cluster.data_dir, "-m", "immediate", "-w", "stop"]
             _run(as_root, root, stop, check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _server_options(port: int, sockets: Path) -> str:
+    return (
+        f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+    )
 
 
 def _run(
