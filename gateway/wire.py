@@ -48,7 +48,10 @@ def widget_json(node: Any) -> Any:
 
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON, as pydantic's model_dump_json writes it."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    # A lone surrogate from a server's result cannot be UTF-8: it becomes "?" rather than an
+    # error that would lose the whole item (requests are checked before they get this far).
+    return text.encode("utf-8", "replace")
 
 
 def widget_item_json(item: WidgetItem, **dump: Any) -> dict[str, Any]:

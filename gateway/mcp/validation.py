@@ -20,7 +20,7 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from referencing.exceptions import Unresolvable
 
-from gateway.mcp.tools import ToolInfo
+from gateway import safe_json
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]
     """Problems keyed by dotted field path ("" for the arguments as a whole); empty when valid."""
     if not isinstance(arguments, dict):
         return {"": f"expected an object of named arguments, got {_value(arguments)}"}
+    unsafe = safe_json.problems(arguments)
+    if unsafe:  # before the validator, which recurses, and before anything could send it on
+        return unsafe
     validator = _validator(json.dumps(schema, default=str))
     if validator is None:
         return {}
@@ -52,11 +55,6 @@ def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]
         for path, message in _describe(error):
             problems.setdefault(path, message)
     return problems
-
-
-def check_arguments(tool: ToolInfo, arguments: Any) -> dict[str, str]:
-    """`validate_arguments` against `tool`'s inputSchema."""
-    return validate_arguments(tool.input_schema, arguments)
 
 
 @lru_cache(maxsize=512)
@@ -125,5 +123,8 @@ def _message(error: ValidationError) -> str:
 
 
 def _value(value: Any) -> str:
-    text = json.dumps(value, default=str)
+    try:
+        text = json.dumps(value, default=str)
+    except RecursionError:
+        return "a deeply nested value"
     return text if len(text) <= 40 else text[:39] + "…"

@@ -15,6 +15,8 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gateway.safe_json import MAX_DEPTH
+
 CATALOG_COMMANDS = frozenset({"tools", "help", "start"})
 
 
@@ -49,6 +51,10 @@ def parse_command(text: str) -> Command:
         except json.JSONDecodeError as exc:
             return Command(
                 "call", name, problem=f"the arguments are not valid JSON ({exc.msg} at column {exc.colno})"
+            )
+        except RecursionError:  # what is merely deep is refused by argument validation, with its path
+            return Command(
+                "call", name, problem=f"the arguments are nested more than {MAX_DEPTH} levels deep"
             )
         if not isinstance(value, dict):
             return Command("call", name, problem="the arguments must be a JSON object")

@@ -7,11 +7,11 @@ and collects one problem per field it cannot read.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any
 
+from gateway import safe_json
 from gateway.render.schema import FormField, option_key, option_value
 from gateway.render.widget import clip, scalar_text
 
@@ -155,9 +155,9 @@ def _typed(f: FormField, raw: Any) -> Any:
         if not isinstance(raw, str):
             return raw
         try:
-            return json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"expected JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+            return safe_json.loads(raw)
+        except ValueError as exc:
+            raise ValueError(f"expected JSON: {exc}".replace("JSON: not valid JSON", "JSON")) from None
     return raw if isinstance(raw, str) else scalar_text(raw)
 
 

@@ -6,7 +6,6 @@ any JSON value: servers send what they like.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -15,6 +14,7 @@ from typing import Any
 
 from mcp.types import CallToolResult, TextContent
 
+from gateway import safe_json
 from gateway.render.schema import non_null, object_properties, resolve
 from gateway.render.widget import clip, humanize, scalar_text
 
@@ -44,8 +44,8 @@ def _json_container(value: str) -> Any:
     if not stripped or stripped[0] not in "[{":
         return None
     try:
-        return json.loads(stripped)
-    except (json.JSONDecodeError, RecursionError):
+        return safe_json.loads(stripped)
+    except ValueError:  # not JSON, or JSON we will not pass on (too deep, lone surrogates): text
         return None
 
 

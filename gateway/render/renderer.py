@@ -16,6 +16,7 @@ from typing import Any
 from chatkit.widgets import WidgetTemplate
 from mcp.types import CallToolResult, TextContent
 
+from gateway import safe_json
 from gateway.errors import ConfigError
 from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.render import chrome
@@ -167,7 +168,8 @@ class Renderer:
     ) -> Rendered:
         """The form that calls `tool`, prefilled with `values`, showing `problems` per field."""
         try:
-            return build_form(tool, values=values, problems=problems)
+            # Values come back from the person: shown again, they must be storable text.
+            return build_form(tool, values=safe_json.scrub(values or {}), problems=problems)
         except Exception:
             logger.exception("building the form of %s failed", tool.qualified)
             return self.error(
