@@ -1,29 +1,41 @@
 """The FastAPI app: POST /chatkit, GET / (the chat page), GET /health.
 
 `create_app(config)` wires the parts once: the store, the MCP tool registry, the renderer and
-the ChatKit server; the app's lifespan opens the store and connects the servers.
+the ChatKit server; the app's lifespan opens the store, connects the servers, and keeps the
+audit log to its retention.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from fastapi import FastAPI
+import anyio
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from gateway.auth import Authenticator
+from gateway.auth import Authenticator, Unauthenticated
 from gateway.calls import ToolCaller
 from gateway.config import GatewayConfig
 from gateway.endpoint import ChatKitEndpoint
+from gateway.errors import StoreUnavailableError
 from gateway.mcp.registry import ToolRegistry
+from gateway.origin import OriginPolicy
 from gateway.render.renderer import Renderer
 from gateway.server import GatewayServer
+from gateway.store.audit import AuditLog
 from gateway.store.sql import SQLStore
 from gateway.web.page import render_page
+
+AUDIT_PRUNE_INTERVAL_S = 3600.0
+"""How often the audit log is cut to its retention (and once at start)."""
+HEALTH_PING_S = 2.0
+"""How long /health waits for the store and for each MCP server's ping."""
 
 # uvicorn's own logger: the start-up summary appears with uvicorn's lines, in its format.
 logger = logging.getLogger("uvicorn.error")
@@ -43,22 +55,43 @@ def _log_servers(registry: ToolRegistry) -> None:
             )
 
 
+async def _prune_audit(audit: AuditLog, retention_days: float) -> None:
+    """Keep the audit log to its retention: at start, then every hour."""
+    while True:
+        cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=retention_days)
+        try:
+            removed = await audit.prune(cutoff)
+            if removed:
+                logger.info("audit log: removed %d entries older than %g days", removed, retention_days)
+        except StoreUnavailableError:
+            pass  # the store reports its own outage; the next round catches up
+        except Exception:
+            logger.exception("pruning the audit log failed")
+        await anyio.sleep(AUDIT_PRUNE_INTERVAL_S)
+
+
 def create_app(config: GatewayConfig) -> FastAPI:
     """The gateway as an ASGI app; nothing connects until the app starts."""
     store = SQLStore(config.store_url())
-    registry = ToolRegistry(config.mcp_servers, config_dir=config.config_dir)
-    caller = ToolCaller(registry, Renderer(config.render, config.config_dir))
-    server = GatewayServer(store, caller)
-    endpoint = ChatKitEndpoint(server, Authenticator(config.auth), config.server.max_body_bytes)
+    redactor = config.redactor()
+    registry = ToolRegistry(config.mcp_servers, config_dir=config.config_dir, redactor=redactor)
+    caller = ToolCaller(
+        registry, Renderer(config.render, config.config_dir), audit=store.audit, redactor=redactor
+    )
+    server = GatewayServer(store, caller, store.claims)
+    auth = Authenticator(config.auth)
+    endpoint = ChatKitEndpoint(server, auth, OriginPolicy(config), config.server.max_body_bytes)
     page = render_page(config.ui)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await store.start()
         try:
-            async with registry:
+            async with registry, anyio.create_task_group() as background:
                 _log_servers(registry)
+                background.start_soon(_prune_audit, store.audit, config.audit.retention_days)
                 yield
+                background.cancel_scope.cancel()
         finally:
             await store.close()
 
@@ -80,27 +113,44 @@ def create_app(config: GatewayConfig) -> FastAPI:
         return HTMLResponse(page)
 
     @app.get("/health")
-    async def health() -> JSONResponse:
-        """Ready when the store answers; each MCP server's state and tool count."""
-        store_status: dict[str, Any] = {"ok": True}
-        try:
-            await store.ping(timeout=2.0)
-        except Exception as exc:  # any failure to answer is "not ready", said plainly
-            store_status = {"ok": False, "error": str(exc) or type(exc).__name__}
-        servers = [
-            {
-                "name": s.name,
-                "state": s.state,
-                "transport": s.transport,
-                "tool_count": s.tool_count,
-                "error": s.error,
-                "protocol_version": s.protocol_version,
-            }
-            for s in registry.servers()
-        ]
+    async def health(request: Request) -> JSONResponse:
+        """Ready when the store answers; each MCP server's state, checked with an MCP ping.
+
+        With `auth` configured, a caller without credentials learns only whether the gateway
+        is up: which servers run, and why one is down, is for its users.
+        """
+
+        async def store_check() -> dict[str, Any]:
+            try:
+                await store.ping(timeout=HEALTH_PING_S)
+            except Exception as exc:  # any failure to answer is "not ready", said plainly
+                return {"ok": False, "error": redactor(str(exc) or type(exc).__name__)}
+            return {"ok": True}
+
+        store_status, answers = await asyncio.gather(store_check(), registry.ping(HEALTH_PING_S))
+        servers: list[dict[str, Any]] = []
+        for s in registry.servers():
+            state, error = s.state, s.error
+            if state == "up" and answers.get(s.name) is not None:
+                state, error = "unresponsive", answers[s.name]
+            servers.append(
+                {
+                    "name": s.name,
+                    "state": state,
+                    "transport": s.transport,
+                    "tool_count": s.tool_count,
+                    "error": error,
+                    "protocol_version": s.protocol_version,
+                }
+            )
         degraded = any(s["state"] != "up" for s in servers if s["state"] != "disabled")
         status = "unavailable" if not store_status["ok"] else "degraded" if degraded else "ok"
-        body = {"status": status, "store": store_status, "servers": servers}
-        return JSONResponse(body, status_code=200 if store_status["ok"] else 503)
+        code = 200 if store_status["ok"] else 503
+        if auth.enabled:
+            try:
+                auth.authenticate(request.headers, request.client.host if request.client else None)
+            except Unauthenticated:
+                return JSONResponse({"status": status}, status_code=code)
+        return JSONResponse({"status": status, "store": store_status, "servers": servers}, status_code=code)
 
     return app

@@ -34,6 +34,8 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    IPvAnyNetwork,
+    PrivateAttr,
     Tag,
     ValidationError,
     field_validator,
@@ -42,11 +44,13 @@ from pydantic import (
 
 from gateway.config_errors import describe_errors, kind_of
 from gateway.errors import ConfigError
+from gateway.redact import Redactor, url_secrets
 from gateway.render.rules import RenderConfig
 from gateway.store.engine import parse_url
 
 DEFAULT_STORE_URL = "sqlite+aiosqlite:///./data/gateway.db"
 _STRICT = ConfigDict(extra="forbid")
+_SECRET_HEADER = re.compile(r"auth|cookie|key|token|secret|pass", re.IGNORECASE)
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -87,6 +91,8 @@ class _ServerBase(BaseModel):
     model_config = _STRICT
     timeout: float = Field(default=30.0, gt=0)
     """Seconds one call may take before it is cancelled on the server."""
+    restart_wait: float = Field(default=10.0, ge=0)
+    """Seconds a call waits for this server while it reconnects, before it fails."""
     enabled: bool = True
     tools: ToolFilter = Field(default_factory=ToolFilter)
 
@@ -175,12 +181,19 @@ class AuthConfig(BaseModel):
     """Bearer token → user id."""
     trusted_header: str | None = None
     """A header set by a proxy in front of the gateway, holding the user id."""
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    """The addresses or networks of those proxies: `trusted_header` is believed from them only."""
 
     @model_validator(mode="after")
     def _needs_a_method(self) -> AuthConfig:
         if not self.tokens and not self.trusted_header:
             raise ValueError(
                 "give `tokens` or `trusted_header` (or remove the auth section for a single local user)"
+            )
+        if self.trusted_header and not self.trusted_proxies:
+            raise ValueError(
+                "`trusted_header` needs `trusted_proxies`, the addresses of the proxies that set it "
+                "(e.g. [127.0.0.1]): from anyone else the header would let them pick any user"
             )
         return self
 
@@ -198,7 +211,20 @@ class ModelConfig(BaseModel):
 class ServerSettings(BaseModel):
     model_config = _STRICT
     cors_origins: list[str] = Field(default_factory=list)
+    """Origins (besides the gateway's own) whose pages may call /chatkit."""
+    allowed_hosts: list[str] = Field(default_factory=list)
+    """Host names a gateway without `auth` answers to, besides loopback (stops DNS rebinding)."""
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    shutdown_grace: int = Field(default=5, ge=0)
+    """Seconds running requests get to finish after SIGTERM; the rest end with a saved error."""
+
+
+class AuditConfig(BaseModel):
+    """The record of every MCP call the gateway makes (kept in the store)."""
+
+    model_config = _STRICT
+    retention_days: float = Field(default=90.0, gt=0)
+    """Entries older than this are deleted."""
 
 
 class StarterPrompt(BaseModel):
@@ -234,9 +260,30 @@ class GatewayConfig(BaseModel):
     model: ModelConfig | None = None
     render: RenderConfig = Field(default_factory=RenderConfig)
     server: ServerSettings = Field(default_factory=ServerSettings)
+    audit: AuditConfig = Field(default_factory=AuditConfig)
     ui: UIConfig = Field(default_factory=UIConfig)
     config_dir: Path = Field(default_factory=Path.cwd, exclude=True)
     """The directory relative paths resolve against (the config file's)."""
+    _from_environment: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def redactor(self) -> Redactor:
+        """What masks this configuration's secrets in anything the gateway reports.
+
+        The values `${VAR}` took from the environment, remote servers' URL credentials, query
+        values and header values, bearer tokens, and the model's API key.
+        """
+        secrets: list[str] = [*self._from_environment, *(self.auth.tokens if self.auth else ())]
+        for server in self.mcp_servers.values():
+            if isinstance(server, RemoteServerConfig):
+                secrets += url_secrets(server.url)
+                secrets += [
+                    value.split(" ", 1)[-1]
+                    for name, value in server.headers.items()
+                    if _SECRET_HEADER.search(name)
+                ]
+        if self.model and self.model.api_key:
+            secrets.append(self.model.api_key)
+        return Redactor(secrets)
 
     def resolve(self, path: str) -> Path:
         """`path` made absolute against the config file's directory."""
@@ -283,15 +330,19 @@ def parse_config(data: Any, *, config_dir: Path, source: str = "config") -> Gate
     if "mcpServers" in data:  # a desktop client's file
         data = {**{k: v for k, v in data.items() if k != "mcpServers"}, "mcp_servers": data["mcpServers"]}
     missing: list[str] = []
-    data = _interpolate(data, "", missing)
+    taken: set[str] = set()
+    data = _interpolate(data, "", missing, taken)
     if missing:
         raise ConfigError("\n".join(f"{source}: {m}" for m in missing))
     try:
-        return GatewayConfig.model_validate({**data, "config_dir": config_dir})
+        config = GatewayConfig.model_validate({**data, "config_dir": config_dir})
     except ValidationError as exc:
+        redact = Redactor(taken)  # a value from the environment in a wrongly typed key stays hidden
         raise ConfigError(
-            "\n".join(f"{source}: {line}" for line in describe_errors(exc, GatewayConfig))
+            "\n".join(redact(f"{source}: {line}") for line in describe_errors(exc, GatewayConfig))
         ) from None
+    config._from_environment = frozenset(taken)
+    return config
 
 
 def _parse(file: Path, text: str) -> Any:
@@ -309,17 +360,21 @@ def _parse(file: Path, text: str) -> Any:
         raise ConfigError(f"{file}{where}: not valid YAML: {problem}") from None
 
 
-def _interpolate(value: Any, path: str, missing: list[str]) -> Any:
-    """Replace ${VAR} and ${VAR:-default} in every string, noting unset variables by key path."""
+def _interpolate(value: Any, path: str, missing: list[str], taken: set[str]) -> Any:
+    """Replace ${VAR} and ${VAR:-default} in every string, noting unset variables by key path
+    and every value taken from the environment (a secret, for the redactor)."""
     if isinstance(value, dict):
-        return {k: _interpolate(v, f"{path}.{k}" if path else str(k), missing) for k, v in value.items()}
+        return {
+            k: _interpolate(v, f"{path}.{k}" if path else str(k), missing, taken) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_interpolate(v, f"{path}[{i}]", missing) for i, v in enumerate(value)]
+        return [_interpolate(v, f"{path}[{i}]", missing, taken) for i, v in enumerate(value)]
     if isinstance(value, str) and "${" in value:
 
         def substitute(match: re.Match[str]) -> str:
             name, default = match.group(1), match.group(2)
             if name in os.environ:
+                taken.add(os.environ[name])
                 return os.environ[name]
             if default is not None:
                 return default

@@ -1,8 +1,10 @@
-"""POST /chatkit: authentication, size limit and error mapping around the ChatKit server.
+"""POST /chatkit: origin checks, authentication, size limit and error mapping around the ChatKit server.
 
-Bad input is the client's to read, never a 500: 401 without valid credentials, 413 for a
-body over `server.max_body_bytes`, 400 for a body that is not a valid ChatKit request, 404
-for a thread or item that does not exist or belongs to someone else.
+Bad input is the client's to read, never a 500: 403 for a page on another site (or a host
+name a gateway without auth does not answer to), 401 without valid credentials, 415 for a
+body that is not declared as JSON, 413 for a body over `server.max_body_bytes`, 400 for a
+body that is not a valid ChatKit request, 404 for a thread or item that does not exist or
+belongs to someone else, and 503 with `Retry-After` while the store cannot be reached.
 """
 
 from __future__ import annotations
@@ -16,27 +18,42 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import ValidationError
 
 from gateway.auth import Authenticator, Unauthenticated
+from gateway.errors import StoreUnavailableError
+from gateway.origin import OriginPolicy
 from gateway.server import GatewayServer
 
 logger = logging.getLogger(__name__)
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+RETRY_AFTER_S = 5
+"""What a 503 asks the client to wait while the store is down."""
 
 
 class ChatKitEndpoint:
     """The ASGI-facing handler for POST /chatkit."""
 
-    def __init__(self, server: GatewayServer, auth: Authenticator, max_body_bytes: int) -> None:
+    def __init__(
+        self, server: GatewayServer, auth: Authenticator, origins: OriginPolicy, max_body_bytes: int
+    ) -> None:
         self.server = server
         self.auth = auth
+        self.origins = origins
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, request: Request) -> Response:
-        """Authenticate, read a bounded body, and hand it to the ChatKit server."""
+        """Check where it comes from, authenticate, read a bounded body, and hand it to the ChatKit server."""
+        refusal = self.origins.refusal(request.headers)
+        if refusal is not None:
+            return _error(403, refusal)
         try:
-            context = self.auth.authenticate(request.headers)
+            context = self.auth.authenticate(request.headers, request.client.host if request.client else None)
         except Unauthenticated as exc:
             return _error(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
+        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media_type != "application/json":
+            # A browser sends text/plain (or a form) cross-site without a preflight: only JSON is ours.
+            shown = f"Content-Type {media_type}" if media_type else "no Content-Type"
+            return _error(415, f"expected a JSON body with Content-Type: application/json, got {shown}")
         body = await self._read_body(request)
         if body is None:
             return _error(413, f"the request body is larger than {self.max_body_bytes} bytes")
@@ -48,6 +65,9 @@ class ChatKitEndpoint:
             return _error(400, describe_validation_error(exc))
         except NotFoundError as exc:
             return _error(404, str(exc) or "not found")
+        except StoreUnavailableError:  # its reason (host, database) is for the log, which has it once
+            retry = {"Retry-After": str(RETRY_AFTER_S)}
+            return _error(503, "the store is unavailable, try again shortly", headers=retry)
         except ValueError as exc:  # the SDK's own request checks (e.g. retry on a non-user item)
             return _error(400, str(exc))
         if isinstance(result, StreamingResult):

@@ -1,25 +1,41 @@
-"""Authentication and isolation: each user's threads are their own."""
+"""Authentication and isolation: each user's threads are their own.
+
+A bearer token, when sent, decides who the caller is. The trusted header is believed only
+from the proxies `auth.trusted_proxies` names (the tests reach the gateway from 127.0.0.1).
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx2
 import pytest
 
-from tests.support.gateway import Gateway, local_config, running_gateway, write_config
+from tests.support.gateway import ROOT, Gateway, local_config, running_gateway, write_config
 
 TOKENS = {"token-alice": "alice", "token-bob": "bob"}
 
 
-@pytest.fixture(scope="module")
-def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    tmp = tmp_path_factory.mktemp("auth")
-    config = write_config(
-        tmp / "config.yaml",
-        local_config(tmp, auth={"tokens": TOKENS, "trusted_header": "X-User-ID"}),
-    )
+def _gateway(tmp: Path, proxies: list[str]) -> Iterator[Gateway]:
+    auth = {"tokens": TOKENS, "trusted_header": "X-User-ID", "trusted_proxies": proxies}
+    config = write_config(tmp / "config.yaml", local_config(tmp, auth=auth))
     with running_gateway(config) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """Behind a proxy on this machine: the tests' own address is the trusted proxy."""
+    yield from _gateway(tmp_path_factory.mktemp("auth"), ["127.0.0.1", "::1"])
+
+
+@pytest.fixture(scope="module")
+def exposed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
+    """The proxy is elsewhere: the tests are "anyone who can reach the port"."""
+    yield from _gateway(tmp_path_factory.mktemp("exposed"), ["10.9.9.9/32"])
 
 
 def test_a_request_without_credentials_is_a_401_before_anything_happens(gateway: Gateway) -> None:
@@ -72,3 +88,54 @@ def test_one_user_never_sees_another_users_threads(gateway: Gateway) -> None:
     thread = alice.get_thread(thread_id)
     assert thread.status == 200 and thread.json["title"] != "mine"
     assert len(thread.json["items"]["data"]) == len(created.done_items())
+
+
+def owner_of(gateway: Gateway, thread_id: str) -> str:
+    """Which token's user can read the thread."""
+    for token, user in TOKENS.items():
+        if gateway.client(Authorization=f"Bearer {token}").get_thread(thread_id).status == 200:
+            return user
+    return "nobody"
+
+
+def test_the_header_from_an_address_that_is_not_a_trusted_proxy_is_refused(exposed: Gateway) -> None:
+    reply = exposed.client(**{"X-User-ID": "alice"}).list_threads()
+    assert reply.status == 401
+    assert "X-User-ID" in reply.json["error"] and "trusted proxies" in reply.json["error"]
+
+
+def test_a_token_decides_even_when_the_header_names_someone_else(gateway: Gateway, exposed: Gateway) -> None:
+    for running in (gateway, exposed):
+        bob_as_alice = running.client(Authorization="Bearer token-bob", **{"X-User-ID": "alice"})
+        created = bob_as_alice.create_thread("/tools")
+        assert created.status == 200
+        assert owner_of(running, created.thread_id) == "bob"
+
+
+def test_a_wrong_token_is_refused_even_with_a_trusted_header(gateway: Gateway) -> None:
+    reply = gateway.client(Authorization="Bearer nope", **{"X-User-ID": "alice"}).list_threads()
+    assert reply.status == 401
+
+
+def test_a_trusted_header_without_trusted_proxies_is_a_config_error(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path / "config.yaml", local_config(tmp_path, auth={"trusted_header": "X-User-ID"})
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "gateway", "check", "--config", str(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "auth: `trusted_header` needs `trusted_proxies`" in done.stderr
+
+
+def test_health_without_credentials_says_only_whether_the_gateway_is_up(gateway: Gateway) -> None:
+    anonymous = httpx2.get(f"{gateway.url}/health", timeout=10)
+    assert anonymous.status_code == 200
+    assert anonymous.json() == {"status": "ok"}
+    detailed = httpx2.get(f"{gateway.url}/health", headers={"Authorization": "Bearer token-bob"}, timeout=10)
+    assert [s["name"] for s in detailed.json()["servers"]] == ["todo"]
+    assert detailed.json()["store"] == {"ok": True}

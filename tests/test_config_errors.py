@@ -38,7 +38,9 @@ def test_an_unknown_key_is_named_with_the_keys_that_are_accepted(tmp_path: Path)
     text = "mcp_servers:\n  todo:\n    command: python\n    argz: []\nserver:\n  cors: []\n"
     found = problems(tmp_path, text)
     assert found[0].startswith("mcp_servers.todo.argz: unknown key (did you mean `args`?")
-    assert found[1] == "server.cors: unknown key (expected one of: cors_origins, max_body_bytes)"
+    assert found[1] == (
+        "server.cors: unknown key (expected one of: cors_origins, allowed_hosts, max_body_bytes, shutdown_grace)"
+    )
 
 
 def test_an_unknown_top_level_section_is_an_error(tmp_path: Path) -> None:

@@ -41,3 +41,4 @@ def test_only_configured_origins_get_cors_headers(tmp_path: Path) -> None:
             headers={"Origin": "http://evil.example.test"},
         )
         assert "access-control-allow-origin" not in stranger.headers
+        assert stranger.status_code == 403  # and the request itself is refused, not only its CORS grant

@@ -105,7 +105,9 @@ def test_a_chunked_body_over_the_limit_is_a_413(gateway: Gateway) -> None:
         for _ in range(MAX_BODY // 64 + 2):
             yield b" " * 64
 
-    response = gateway.client().http.post("/chatkit", content=chunks())
+    response = gateway.client().http.post(
+        "/chatkit", content=chunks(), headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     assert str(MAX_BODY) in response.json()["error"]
 

@@ -153,7 +153,9 @@ def test_sse_events_arrive_one_by_one(gateway: Gateway) -> None:
     )
     client = gateway.client()
     chunks: list[bytes] = []
-    with client.http.stream("POST", "/chatkit", content=body) as response:
+    with client.http.stream(
+        "POST", "/chatkit", content=body, headers={"Content-Type": "application/json"}
+    ) as response:
         chunks.extend(response.iter_raw())
     assert response.headers["content-type"].startswith("text/event-stream")
     text = b"".join(chunks).decode()
