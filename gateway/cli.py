@@ -1,4 +1,4 @@
-"""The command line: serve · check · tools · call.
+"""The command line: serve · check · tools · call · audit.
 
 A thin layer over the same config, registry and app the server uses (like uvicorn's main).
 A user's mistake is one line on stderr and a non-zero exit, never a traceback:
@@ -10,24 +10,32 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from typing import Any
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from mcp.types import AudioContent, CallToolResult, ImageContent, ResourceLink, TextContent
 
+from gateway import safe_json
 from gateway.config import GatewayConfig, load_config
 from gateway.errors import (
     ConfigError,
     InvalidArgumentsError,
     ServerUnavailableError,
+    StoreUnavailableError,
     ToolCallError,
     UnknownToolError,
 )
 from gateway.mcp.registry import ToolRegistry
 from gateway.mcp.tools import ServerStatus, ToolInfo
+from gateway.redact import redact_logs
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
+    from gateway.store.audit import AuditEntry
 
 OK, FAILED, USAGE = 0, 1, 2
 
@@ -70,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     call.add_argument(
         "--args", default="{}", metavar="JSON", help="the arguments as a JSON object, e.g. '{\"id\": 1}'"
     )
+    audit = command("audit", _audit, "print the record of MCP calls the gateway made, oldest first")
+    audit.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="a UTC date or time (2026-11-30, 2026-11-30T09:00) or an age (30m, 12h, 7d)",
+    )
+    audit.add_argument("--user", help="only this user's calls")
+    audit.add_argument("--limit", type=int, metavar="N", help="at most N entries (the newest N)")
+    audit.add_argument("--json", action="store_true", help="one JSON object per line")
     return parser
 
 
@@ -83,7 +100,20 @@ def _serve(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(config), host=args.host, port=args.port, log_level=args.log_level)
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config),
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            # The peer address must be the TCP peer: auth trusts a user header only from the
+            # configured proxies, so X-Forwarded-For may not rewrite who the peer is.
+            proxy_headers=False,
+            timeout_graceful_shutdown=config.server.shutdown_grace,
+        )
+    )
+    redact_logs(config.redactor(), "uvicorn")  # after uvicorn set up its own handlers
+    server.run()
     return OK
 
 
@@ -95,7 +125,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _tools(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    _quiet()
+    _quiet(config)
     servers, tools = anyio.run(_discover, config)
     if args.json:
         print(
@@ -111,14 +141,15 @@ def _tools(args: argparse.Namespace) -> int:
 def _call(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     try:
-        arguments = json.loads(args.args)
-    except json.JSONDecodeError as exc:
-        _error(f"--args is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+        arguments = safe_json.loads(args.args)
+    except ValueError as exc:
+        problem = str(exc)
+        _error(f"--args is {problem}" if problem.startswith("not valid JSON") else f"--args: {problem}")
         return USAGE
     if not isinstance(arguments, dict):
         _error(f"--args must be a JSON object of named arguments, got {type(arguments).__name__}")
         return USAGE
-    _quiet()
+    _quiet(config)
     try:
         tool, result = anyio.run(_call_tool, config, args.tool, arguments)
     except InvalidArgumentsError as exc:
@@ -136,11 +167,80 @@ def _call(args: argparse.Namespace) -> int:
     return OK
 
 
+def _audit(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    try:
+        since = parse_since(args.since) if args.since else None
+    except ValueError as exc:
+        _error(str(exc))
+        return USAGE
+    if args.limit is not None and args.limit < 1:
+        _error(f"--limit must be a positive number, got {args.limit}")
+        return USAGE
+    _quiet(config)
+    try:
+        entries = anyio.run(_read_audit, config, since, args.user, args.limit)
+    except (ConnectionError, StoreUnavailableError) as exc:
+        _error(config.redactor()(str(exc)))
+        return FAILED
+    for entry in entries:
+        print(json.dumps(audit_json(entry), ensure_ascii=False) if args.json else audit_line(entry))
+    return OK
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 
+async def _read_audit(
+    config: GatewayConfig, since: datetime | None, user: str | None, limit: int | None
+) -> list[AuditEntry]:
+    from gateway.store.sql import SQLStore
+
+    store = await SQLStore.create(config.store_url())
+    try:
+        return await store.audit.entries(since=since, user=user, limit=limit)
+    finally:
+        await store.close()
+
+
+def parse_since(text: str) -> datetime:
+    """A naive UTC instant from `2026-11-30`, `2026-11-30T09:00[Z]`, or an age such as `30m`, `12h`, `7d`."""
+    age = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([smhdw])", text.strip())
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if age:
+        unit = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}[age.group(2)]
+        return now - timedelta(**{unit: float(age.group(1))})
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"--since {text!r} is neither a date or time (2026-11-30, 2026-11-30T09:00) nor an age (30m, 12h, 7d)"
+        ) from None
+    return when.astimezone(UTC).replace(tzinfo=None) if when.tzinfo else when
+
+
+def audit_json(entry: AuditEntry) -> dict[str, Any]:
+    """One audit entry as a JSON object (times in UTC, with a Z)."""
+    data = asdict(entry)
+    data["at"] = entry.at.isoformat(timespec="milliseconds") + "Z"
+    return data
+
+
+def audit_line(entry: AuditEntry) -> str:
+    """One audit entry as a line: when, who, what, how it ended, how long, how it was asked."""
+    at = entry.at.isoformat(timespec="seconds") + "Z"
+    parts = [at, entry.user_id, f"{entry.server}.{entry.tool}", entry.outcome, f"{entry.duration_ms:.1f}ms"]
+    parts.append(f"via {entry.via}" + (f" (confirmed by {entry.confirmed_by})" if entry.confirmed_by else ""))
+    parts.append(json.dumps(entry.arguments, ensure_ascii=False))
+    if entry.detail:
+        parts.append("— " + entry.detail.splitlines()[0][:200])
+    return "  ".join(parts)
+
+
 async def _discover(config: GatewayConfig) -> tuple[list[ServerStatus], list[ToolInfo]]:
-    async with ToolRegistry(config.mcp_servers, config_dir=config.config_dir) as registry:
+    async with ToolRegistry(
+        config.mcp_servers, config_dir=config.config_dir, redactor=config.redactor()
+    ) as registry:
         return registry.servers(), registry.tools()
 
 
@@ -151,7 +251,9 @@ async def _call_tool(
         of = f"/{total:g}" if total is not None else ""
         print(f"progress {done:g}{of}{f': {message}' if message else ''}", file=sys.stderr)
 
-    async with ToolRegistry(config.mcp_servers, config_dir=config.config_dir) as registry:
+    async with ToolRegistry(
+        config.mcp_servers, config_dir=config.config_dir, redactor=config.redactor()
+    ) as registry:
         try:
             tool = registry.resolve(name)
         except UnknownToolError:
@@ -241,9 +343,10 @@ def _render(result: CallToolResult) -> str:
     return "\n".join(lines)
 
 
-def _quiet() -> None:
+def _quiet(config: GatewayConfig) -> None:
     """Down servers are reported in the output: their log lines would only repeat it."""
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+    redact_logs(config.redactor())
 
 
 def _error(message: str) -> None:

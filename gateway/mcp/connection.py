@@ -30,6 +30,8 @@ from mcp.shared.message import SessionMessage
 from mcp.types import CONNECTION_CLOSED, Implementation
 
 from gateway.config import RemoteServerConfig, ServerConfig, StdioServerConfig
+from gateway.mcp.tether import tethered
+from gateway.redact import redact_url
 
 CLIENT_INFO = Implementation(name="mcp-chatkit-gateway", version="0.1.0")
 FATAL_TRANSPORT_ERRORS = (httpx2.TransportError, anyio.BrokenResourceError, ConnectionError)
@@ -81,13 +83,13 @@ def describe_failure(config: ServerConfig, exc: BaseException, was_up: bool) -> 
         if isinstance(leaf, PermissionError):
             return f"permission denied running {config.command}"
     elif isinstance(leaf, httpx2.ConnectError):
-        return f"cannot connect to {config.url} ({leaf or 'connection refused'})"
+        return f"cannot connect to {redact_url(config.url)} ({leaf or 'connection refused'})"
     elif isinstance(leaf, httpx2.TimeoutException):
-        return f"{config.url} did not answer in time"
+        return f"{redact_url(config.url)} did not answer in time"
     elif isinstance(leaf, httpx2.HTTPStatusError):
-        return f"{config.url} answered HTTP {leaf.response.status_code}"
+        return f"{redact_url(config.url)} answered HTTP {leaf.response.status_code}"
     elif isinstance(leaf, httpx2.TransportError):
-        return f"the connection to {config.url} failed ({leaf})"
+        return f"the connection to {redact_url(config.url)} failed ({leaf})"
     if isinstance(leaf, MCPError):
         if leaf.code == CONNECTION_CLOSED:
             return ended(config) if was_up else f"{ended(config)} during start-up"
@@ -119,7 +121,7 @@ def _leaves(exc: BaseException) -> list[BaseException]:
 
 def _transport(config: ServerConfig, config_dir: Path | None, stderr: TextIO | None) -> Transport:
     if isinstance(config, StdioServerConfig):
-        parameters = config.parameters(config_dir)
+        parameters = tethered(config.parameters(config_dir))
         return stdio_client(parameters, errlog=stderr) if stderr else stdio_client(parameters)
     if config.transport == "sse":
         return sse_client(config.url, headers=dict(config.headers) or None)

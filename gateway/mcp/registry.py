@@ -31,9 +31,10 @@ from mcp.client.subscriptions import ListenNotSupportedError
 from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
 from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, Tool, ToolListChangedNotification
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import ValidationError
 
-from gateway.config import ServerConfig
+from gateway.config import RemoteServerConfig, ServerConfig
 from gateway.errors import (
     InvalidArgumentsError,
     ServerUnavailableError,
@@ -52,6 +53,7 @@ from gateway.mcp.connection import (
 from gateway.mcp.naming import assign_model_names
 from gateway.mcp.tools import ServerState, ServerStatus, ToolInfo
 from gateway.mcp.validation import validate_arguments
+from gateway.redact import Redactor, url_secrets
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
 
 _MAX_PAGES = 1000  # a paginator that never ends must not hang discovery
 _CALL_GRACE = 5.0  # the SDK times calls out; this bound only catches a wedged transport
+_RESTART_ATTEMPTS = 3  # a server that was up is "restarting" for this many failed attempts, then "down"
 
 
 @dataclass(eq=False)
@@ -77,6 +80,11 @@ class _Server:
     lost: anyio.Event | None = None
     refresh: anyio.Event | None = None
     settled: anyio.Event | None = None
+    ever_up: bool = False
+    failures: int = 0
+    """Connection attempts that failed since the server was last up."""
+    wake: anyio.Event | None = None
+    """Set by a call waiting for the server: the supervisor retries now instead of after its backoff."""
 
     @property
     def transport(self) -> str:
@@ -94,8 +102,16 @@ class ToolRegistry:
         backoff_initial: float = 0.5,
         backoff_max: float = 30.0,
         connect_timeout: float = 30.0,
+        redactor: Redactor | None = None,
     ) -> None:
         self._servers = {name: _Server(name, cfg) for name, cfg in servers.items()}
+        # Without the whole config's redactor, the servers' own URLs still name their secrets.
+        self._redact = redactor or Redactor(
+            secret
+            for cfg in servers.values()
+            if isinstance(cfg, RemoteServerConfig)
+            for secret in url_secrets(cfg.url)
+        )
         for server in self._servers.values():
             if not server.config.enabled:
                 server.state = "disabled"
@@ -221,7 +237,12 @@ class ToolRegistry:
         *,
         progress: ProgressCallback | None = None,
     ) -> CallToolResult:
-        """Validate the arguments, call the tool on its server, and return its result."""
+        """Validate the arguments, call the tool on its server, and return its result.
+
+        A server that is restarting is waited for (at most its `restart_wait` seconds). A read-only
+        or idempotent tool whose connection broke during the call is called once more after
+        the reconnect; any other such call fails with `may_have_run` set.
+        """
         info = tool if isinstance(tool, ToolInfo) else self.resolve(tool)
         server = self._servers.get(info.server)
         if server is None:
@@ -230,8 +251,20 @@ class ToolRegistry:
         problems = validate_arguments(info.input_schema, args)
         if problems:
             raise InvalidArgumentsError(info.qualified, problems)
-        client = server.client
-        if server.state != "up" or client is None:
+        repeatable = info.read_only or bool(info.annotations and info.annotations.idempotent_hint)
+        try:
+            return await self._call_once(server, info, args, progress)
+        except ServerUnavailableError as exc:
+            if not (exc.may_have_run and repeatable):
+                raise
+            logger.info("calling %s again after its connection broke: %s", info.qualified, exc)
+            return await self._call_once(server, info, args, progress)
+
+    async def _call_once(
+        self, server: _Server, info: ToolInfo, args: dict[str, Any], progress: ProgressCallback | None
+    ) -> CallToolResult:
+        client = await self._ready(server)
+        if client is None:
             raise ServerUnavailableError(f"{info.qualified} cannot be called: {_down(server)}")
         timeout = server.config.timeout
         callback = _progress_callback(progress) if progress is not None else None
@@ -246,48 +279,109 @@ class ToolRegistry:
             if exc.code == CONNECTION_CLOSED:
                 self._lose(server, "the connection closed")
                 raise ServerUnavailableError(
-                    f"{info.qualified} failed: the connection to {server.name} closed during the call; "
-                    "reconnecting in the background"
+                    f"{info.qualified}: the connection to {server.name} closed during the call; "
+                    "reconnecting in the background",
+                    may_have_run=True,
                 ) from None
+            # The server answered with an error of its own: it says the tool did not run.
             raise ToolCallError(
-                f"{info.qualified} failed: {exc.error.message} (MCP error {exc.code})"
+                self._redact(f"{info.qualified} failed: {exc.error.message} (MCP error {exc.code})")
             ) from None
         except RuntimeError as exc:
             first = str(exc).split("\n", 1)[0]
             if "structured content" in first or first.startswith("Invalid schema for tool"):  # output schema
                 detail = first.split(f"tool {info.name}: ", 1)[-1]
                 raise ToolCallError(
-                    f"{info.qualified} returned structured content that does not match its output schema: {detail}"
+                    self._redact(
+                        f"{info.qualified} returned structured content that does not match its "
+                        f"output schema: {detail}"
+                    ),
+                    may_have_run=True,
                 ) from None
             if server.client is not client:  # the connection ended between the check and the call
-                raise ServerUnavailableError(f"{info.qualified} cannot be called: {_down(server)}") from None
-            raise ToolCallError(f"{info.qualified} failed: {first}") from None
+                raise ServerUnavailableError(
+                    f"{info.qualified}: the connection to {server.name} ended during the call",
+                    may_have_run=True,
+                ) from None
+            raise ToolCallError(
+                self._redact(f"{info.qualified} failed: {first}"), may_have_run=True
+            ) from None
         except ValidationError as exc:
             raise ToolCallError(
-                f"{info.qualified} returned a malformed result: {exc.errors()[0]['msg']}"
+                f"{info.qualified} returned a malformed result: {exc.errors()[0]['msg']}", may_have_run=True
             ) from None
         except FATAL_TRANSPORT_ERRORS as exc:
-            self._lose(server, f"the connection failed: {exc}")
+            self._lose(server, self._redact(f"the connection failed: {exc}"))
             raise ServerUnavailableError(
-                f"{info.qualified} failed: the connection to {server.name} failed"
+                f"{info.qualified}: the connection to {server.name} failed during the call",
+                may_have_run=True,
             ) from None
         raise _timed_out(info, timeout)  # the SDK's own timeout did not fire: the transport is wedged
+
+    async def _ready(self, server: _Server) -> Client | None:
+        """The server's live client, after waiting (bounded) for one that is restarting."""
+        if server.state == "up" and server.client is not None:
+            return server.client
+        if not _restarting(server):
+            return None
+        if server.wake is not None:
+            server.wake.set()
+        with anyio.move_on_after(server.config.restart_wait):
+            while _restarting(server):
+                if server.state == "up" and server.client is not None:
+                    return server.client
+                changed = self._changed
+                if changed is None:
+                    return None
+                await changed.wait()
+        return server.client if server.state == "up" else None
+
+    async def ping(self, timeout: float) -> dict[str, str | None]:
+        """Check every server that is up, concurrently: its name → None if it answered, else why not.
+
+        Handshake-era servers get an MCP `ping`; the 2026-07-28 protocol removed it, so those
+        are asked for the first page of their tools, the cheapest request every server serves.
+        """
+        answers: dict[str, str | None] = {}
+
+        async def one(server: _Server, client: Client) -> None:
+            answers[server.name] = f"did not answer within {timeout:g} s"
+            with anyio.move_on_after(timeout):
+                try:
+                    if client.protocol_version in MODERN_PROTOCOL_VERSIONS:
+                        await client.list_tools()
+                    else:
+                        await client.session.send_ping()
+                    answers[server.name] = None
+                except Exception as exc:
+                    answers[server.name] = self._redact(f"a liveness check failed: {exc}")
+
+        async with anyio.create_task_group() as tasks:
+            for server in self._servers.values():
+                if server.state == "up" and server.client is not None:
+                    tasks.start_soon(one, server, server.client)
+        return answers
 
     # -- supervision ------------------------------------------------------------------------
 
     async def _supervise(self, server: _Server) -> None:
         delay = self._backoff_initial
+        server.wake = anyio.Event()
         while True:
             reason, was_up = await self._connect_once(server)
+            reason = self._redact.output(reason)  # it may carry the server's own output or URL
+            server.failures = 0 if was_up else server.failures + 1
+            if was_up:
+                delay = self._backoff_initial
             # Say it once per new reason: a server that stays down must not flood the log.
             level = logging.WARNING if reason != server.error else logging.DEBUG
             logger.log(level, "MCP server %s is down: %s (retrying in %g s)", server.name, reason, delay)
             self._set_state(server, "down", reason)
             if server.settled is not None:
                 server.settled.set()
-            if was_up:
-                delay = self._backoff_initial
-            await anyio.sleep(delay)
+            with anyio.move_on_after(delay):  # a call waiting for this server cuts the backoff short
+                await server.wake.wait()
+            server.wake = anyio.Event()
             delay = min(delay * 2, self._backoff_max)
 
     async def _connect_once(self, server: _Server) -> tuple[str, bool]:
@@ -304,7 +398,8 @@ class ToolRegistry:
                         await self._list(server, client)
                         deadline.deadline = math.inf
                         server.client, server.protocol_version = client, client.protocol_version
-                        was_up = True
+                        was_up = server.ever_up = True
+                        server.failures = 0
                         self._set_state(server, "up", None)
                         if server.settled is not None:
                             server.settled.set()
@@ -332,7 +427,7 @@ class ToolRegistry:
             elif isinstance(message, FATAL_TRANSPORT_ERRORS):
                 self._lose(server, f"the connection failed: {message}")
             elif isinstance(message, Exception):
-                logger.warning("MCP server %s: transport error: %s", server.name, message)
+                logger.warning("MCP server %s: transport error: %s", server.name, self._redact(str(message)))
 
         return open_client(
             server.config,
@@ -367,7 +462,9 @@ class ToolRegistry:
                 with anyio.fail_after(server.config.timeout):
                     await self._list(server, client)
             except Exception as exc:
-                logger.warning("MCP server %s: re-listing tools failed: %s", server.name, exc)
+                logger.warning(
+                    "MCP server %s: re-listing tools failed: %s", server.name, self._redact(str(exc))
+                )
 
     async def _listener(
         self,
@@ -414,7 +511,7 @@ class ToolRegistry:
                 self._set_state(server, "down", reason)
 
     def _set_state(self, server: _Server, state: ServerState, error: str | None) -> None:
-        server.state, server.error = state, error
+        server.state, server.error = state, self._redact.output(error) if error else None
         self._notify()
 
     def _rebuild(self) -> None:
@@ -458,7 +555,16 @@ def _progress_callback(report: ProgressCallback) -> ProgressFnT:
 
 
 def _timed_out(tool: ToolInfo, timeout: float) -> ToolTimeoutError:
-    return ToolTimeoutError(f"{tool.qualified} did not answer within {timeout:g} s; the call was cancelled")
+    return ToolTimeoutError(
+        f"{tool.qualified} did not answer within {timeout:g} s; the call was cancelled", may_have_run=True
+    )
+
+
+def _restarting(server: _Server) -> bool:
+    """Worth waiting for: connecting for the first time, or lately up and being reconnected."""
+    if not server.config.enabled:
+        return False
+    return server.state == "connecting" or (server.ever_up and server.failures < _RESTART_ATTEMPTS)
 
 
 def _down(server: _Server) -> str:
