@@ -19,6 +19,7 @@ Other action types: ``tool.form`` opens a tool's form (payload: tool, arguments 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 TOOL_CALL = "tool.call"
@@ -61,25 +62,112 @@ def cancel_action() -> dict[str, Any]:
     return {"type": TOOL_CANCEL, "payload": {}, "handler": "server", "loadingBehavior": "container"}
 
 
-def issued_actions(widget: Any) -> list[dict[str, Any]]:
-    """Every tool action (type + payload) found anywhere in a widget tree (a dict dump)."""
-    found: list[dict[str, Any]] = []
-    stack = [widget]
+ACTION_PROPS = ("onClickAction", "onSubmitAction", "onChangeAction")
+"""The widget properties that hold an action the browser may fire (plus a Card's confirm/cancel)."""
+
+_FIELD_TYPES = frozenset({"Input", "Textarea", "Select", "DatePicker", "Checkbox", "RadioGroup"})
+
+
+@dataclass(frozen=True)
+class IssuedAction:
+    """An action found where a widget fires it: its type, payload, and the form around it."""
+
+    type: str
+    payload: Any
+    form_fields: frozenset[str] | None
+    """The names of the fields the browser merges into this action's payload; None outside a form."""
+
+
+def issued_actions(widget: Any) -> list[IssuedAction]:
+    """Every tool action in the action properties of a widget tree (a dict dump).
+
+    Only properties the browser fires count: an action-shaped value anywhere else (a chart's
+    data row, say, copied from a tool result) was never issued.
+    """
+    found: list[IssuedAction] = []
+    stack: list[tuple[Any, frozenset[str] | None]] = [(widget, None)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            kind = node.get("type")
-            if isinstance(kind, str) and kind.startswith("tool.") and "payload" in node:
-                found.append({"type": kind, "payload": node["payload"]})
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
+        node, fields = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, fields) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if node.get("type") == "Form" or node.get("asForm") is True:
+            fields = _field_names(node)
+        fired = [node.get(prop) for prop in ACTION_PROPS]
+        if node.get("type") == "Card":
+            fired += [
+                part.get("action")
+                for part in (node.get("confirm"), node.get("cancel"))
+                if isinstance(part, dict)
+            ]
+        for action in fired:
+            if (
+                isinstance(action, dict)
+                and isinstance(action.get("type"), str)
+                and action["type"].startswith("tool.")
+            ):
+                found.append(IssuedAction(action["type"], action.get("payload"), fields))
+        stack.extend((value, fields) for key, value in node.items() if key not in ACTION_PROPS)
     return found
 
 
-def was_issued(action_type: str, payload: Any, widget: Any) -> bool:
-    """True when the action, less the form values the browser adds, appears in `widget`."""
+def find_issued(action_type: str, payload: Any, widget: Any) -> IssuedAction | None:
+    """The issued action this one is, less the form values the browser adds; None if there is none."""
     if not isinstance(payload, dict):
-        return False
+        return None
     issued_part = {k: v for k, v in payload.items() if k != FORM_KEY}
-    return any(a["type"] == action_type and a["payload"] == issued_part for a in issued_actions(widget))
+    return next(
+        (a for a in issued_actions(widget) if a.type == action_type and a.payload == issued_part), None
+    )
+
+
+def form_input(action: IssuedAction, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """The form values a payload carries, kept to the fields of the action's form.
+
+    None when the payload carries values but the action is not inside a form: a button or a
+    Confirm never submits fields, so values on one were added by someone else.
+    """
+    submitted = payload.get(FORM_KEY)
+    if submitted is None:
+        return {}
+    if action.form_fields is None or not isinstance(submitted, dict):
+        return None
+    allowed = {name.removeprefix(f"{FORM_KEY}.") for name in action.form_fields}
+    return _keep(submitted, allowed, "")
+
+
+def _keep(values: dict[str, Any], allowed: set[str], prefix: str) -> dict[str, Any]:
+    """`values` with only the dotted paths in `allowed` (and the objects on the way to them)."""
+    kept: dict[str, Any] = {}
+    for key, value in values.items():
+        path = f"{prefix}{key}"
+        if path in allowed:
+            kept[key] = value
+        elif isinstance(value, dict) and any(name.startswith(f"{path}.") for name in allowed):
+            inner = _keep(value, allowed, f"{path}.")
+            if inner:
+                kept[key] = inner
+    return kept
+
+
+def _field_names(form: dict[str, Any]) -> frozenset[str]:
+    names: set[str] = set()
+    stack: list[Any] = [form]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if node.get("type") in _FIELD_TYPES and isinstance(node.get("name"), str):
+                names.add(node["name"])
+            editable = node.get("editable")
+            if (
+                node.get("type") == "Text"
+                and isinstance(editable, dict)
+                and isinstance(editable.get("name"), str)
+            ):
+                names.add(editable["name"])
+            stack.extend(node.values())
+    return frozenset(names)

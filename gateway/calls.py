@@ -1,9 +1,11 @@
 """One tool call as thread events: a live progress widget while it runs, its result widget when done.
 
 Every MCP call the chat makes (slash command, form submit, button) runs through `ToolCaller`,
-so all of them share the same rendering, error cards and progress behaviour. A call never
-raises into the stream: no result (server down, timeout, invalid arguments) becomes an
-error card, and a result with `isError` becomes the renderer's error rendering.
+so all of them share the same rendering, error cards, progress behaviour and audit record. A
+call never raises into the stream: no result (server down, timeout, invalid arguments)
+becomes an error card, and a result with `isError` becomes the renderer's error rendering.
+A call that is cancelled (the client went away, the gateway is stopping) is cancelled on the
+server and recorded as interrupted.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Any, Protocol
 
+import anyio
 from chatkit.types import (
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
@@ -24,15 +28,40 @@ from chatkit.types import (
     WidgetItem,
     WidgetRootUpdated,
 )
-from mcp.types import CallToolResult
+from mcp.types import CallToolResult, TextContent
 
-from gateway.errors import ToolCallError
+from gateway.errors import StoreUnavailableError, ToolCallError, ToolTimeoutError
 from gateway.mcp.registry import ToolRegistry
 from gateway.mcp.tools import ToolInfo
+from gateway.redact import Redactor
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
+from gateway.store.audit import AuditEntry
 
 logger = logging.getLogger(__name__)
+
+_AUDIT_TIMEOUT_S = 3.0  # an audit write may not hold a stream (or a shutdown) longer than this
+_AUDIT_DETAIL_CHARS = 2000
+
+
+@dataclass(frozen=True, kw_only=True)
+class CallOrigin:
+    """Who made a call and how: what the audit log records beside the call itself."""
+
+    user_id: str
+    thread_id: str | None
+    via: str
+    """command, form, button, confirm, refresh (the read-only call re-run after a change), model."""
+    confirmed_by: str | None = None
+    """The user who confirmed a destructive call, where confirmation was asked."""
+
+
+class AuditSink(Protocol):
+    """Where audit entries go (the store's audit table)."""
+
+    async def record(self, entry: AuditEntry) -> None:
+        """Keep one entry."""
+        ...
 
 
 @dataclass
@@ -54,9 +83,18 @@ class CallOutcome:
 class ToolCaller:
     """Calls tools through the registry and renders what comes back."""
 
-    def __init__(self, registry: ToolRegistry, renderer: Renderer) -> None:
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        renderer: Renderer,
+        *,
+        audit: AuditSink | None = None,
+        redactor: Redactor | None = None,
+    ) -> None:
         self.registry = registry
         self.renderer = renderer
+        self.audit = audit
+        self.redact = redactor or Redactor()
 
     def siblings(self, tool: ToolInfo) -> Sequence[ToolInfo]:
         """The other tools of the same server (the renderer offers them as row actions)."""
@@ -67,19 +105,69 @@ class ToolCaller:
         tool: ToolInfo,
         arguments: dict[str, Any],
         *,
+        origin: CallOrigin,
         progress: Callable[[float, float | None, str | None], Any] | None = None,
     ) -> CallOutcome:
-        """Call and render; never raises for a failed call."""
+        """Call, audit and render; never raises for a failed call."""
+        started_at, started = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
+        outcome, detail = "interrupted", "the call was cancelled before it answered"
         try:
-            result = await self.registry.call(tool, arguments, progress=progress)
-        except ToolCallError as exc:
-            rendered = self.renderer.error(f"{tool.label} failed", str(exc), tool=tool)
-            return CallOutcome(tool, arguments, rendered, error=str(exc))
-        rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
-        return CallOutcome(tool, arguments, rendered, result=result)
+            try:
+                result = await self.registry.call(tool, arguments, progress=progress)
+            except ToolCallError as exc:
+                outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
+                rendered = self.renderer.error(*describe_failure(tool, exc), tool=tool)
+                return CallOutcome(tool, arguments, rendered, error=str(exc))
+            outcome, detail = ("error", _result_text(result)) if result.is_error else ("ok", None)
+            rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
+            return CallOutcome(tool, arguments, rendered, result=result)
+        finally:
+            # Shielded: an interrupted call is recorded too, though its task is being cancelled.
+            with anyio.CancelScope(shield=True), anyio.move_on_after(_AUDIT_TIMEOUT_S):
+                await self._audit(
+                    tool, arguments, origin, outcome, detail, started_at, time.monotonic() - started
+                )
+
+    async def _audit(
+        self,
+        tool: ToolInfo,
+        arguments: dict[str, Any],
+        origin: CallOrigin,
+        outcome: str,
+        detail: str | None,
+        started_at: datetime,
+        seconds: float,
+    ) -> None:
+        if self.audit is None:
+            return
+        entry = AuditEntry(
+            at=started_at,
+            user_id=origin.user_id,
+            thread_id=origin.thread_id,
+            server=tool.server,
+            tool=tool.name,
+            arguments=self.redact.value(arguments),
+            outcome=outcome,
+            detail=self.redact(detail)[:_AUDIT_DETAIL_CHARS] if detail else None,
+            duration_ms=round(seconds * 1000, 3),
+            via=origin.via,
+            confirmed_by=origin.confirmed_by,
+        )
+        try:
+            await self.audit.record(entry)
+        except StoreUnavailableError:
+            pass  # the store's outage is reported once, by the store
+        except Exception:
+            logger.exception("could not record the audit entry of a %s call", tool.qualified)
 
     async def stream(
-        self, thread_id: str, tool: ToolInfo, arguments: dict[str, Any], new_id: Callable[[], str]
+        self,
+        thread_id: str,
+        tool: ToolInfo,
+        arguments: dict[str, Any],
+        new_id: Callable[[], str],
+        *,
+        origin: CallOrigin,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Events that show the call live (a progress widget, if the server reports progress)
         and end with its result widget."""
@@ -88,7 +176,7 @@ class ToolCaller:
         async def on_progress(progress: float, total: float | None, message: str | None) -> None:
             updates.put_nowait(self.renderer.progress(tool, progress, total, message))
 
-        task = asyncio.ensure_future(self.call(tool, arguments, progress=on_progress))
+        task = asyncio.ensure_future(self.call(tool, arguments, origin=origin, progress=on_progress))
         item: WidgetItem | None = None
         try:
             while not task.done():
@@ -101,7 +189,7 @@ class ToolCaller:
                 while not updates.empty():  # a fast server may outrun the browser: show the newest
                     latest = updates.get_nowait()
                 if item is None:
-                    item = _widget_item(new_id(), thread_id, latest)
+                    item = widget_item(new_id(), thread_id, latest)
                     yield ThreadItemAddedEvent(item=item)
                 else:
                     yield ThreadItemUpdatedEvent(
@@ -114,10 +202,30 @@ class ToolCaller:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         final_id = item.id if item is not None else new_id()
-        yield ThreadItemDoneEvent(item=_widget_item(final_id, thread_id, outcome.rendered))
+        yield ThreadItemDoneEvent(item=widget_item(final_id, thread_id, outcome.rendered))
 
 
-def _widget_item(item_id: str, thread_id: str, rendered: Rendered) -> WidgetItem:
+def describe_failure(tool: ToolInfo, exc: ToolCallError) -> tuple[str, str]:
+    """The heading and message of the card for a call that produced no result.
+
+    Whether the tool may have run decides the wording: a person retrying a call that in fact
+    went through would do it twice.
+    """
+    if exc.may_have_run:
+        return (
+            f"{tool.label}: no answer",
+            f"{exc} The request had reached the server, so it may have run: check before trying again.",
+        )
+    return f"{tool.label} failed", f"{exc} Nothing was sent to the server."
+
+
+def _result_text(result: CallToolResult) -> str | None:
+    texts = [block.text for block in result.content if isinstance(block, TextContent)]
+    return "\n".join(texts) or None
+
+
+def widget_item(item_id: str, thread_id: str, rendered: Rendered) -> WidgetItem:
+    """A widget item holding `rendered`."""
     return WidgetItem(
         id=item_id,
         thread_id=thread_id,

@@ -9,11 +9,13 @@ rendered the same way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
+import anyio
 from chatkit.actions import Action
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 from chatkit.store import Store
@@ -25,6 +27,7 @@ from chatkit.types import (
     ChatKitReq,
     ClientToolCallItem,
     InputTranscribeReq,
+    ItemsFeedbackReq,
     NoticeEvent,
     SyncCustomActionResponse,
     ThreadItem,
@@ -41,9 +44,11 @@ from chatkit.types import (
 )
 from pydantic import BaseModel, TypeAdapter
 
-from gateway.actions import FORM_KEY, TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM, was_issued
-from gateway.calls import CallOutcome, ToolCaller
-from gateway.errors import UnknownToolError
+from gateway import safe_json
+from gateway.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM, find_issued, form_input
+from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
+from gateway.errors import StoreUnavailableError, UnknownToolError
+from gateway.mcp.tools import ToolInfo
 from gateway.mcp.validation import validate_arguments
 from gateway.planning.commands import parse_command
 from gateway.render.forms import coerce_form_values
@@ -63,16 +68,41 @@ _FAST_PATH = all(
 )
 
 
+_SAVE_TIMEOUT_S = 3.0  # saving what an interrupted stream leaves behind may not hold a shutdown longer
+
+
 class Unsupported(ValueError):
     """A valid ChatKit request for a feature this gateway does not offer (answered with 400)."""
+
+
+class Claims(Protocol):
+    """Single-use tokens shared by every replica (the store's claims table)."""
+
+    async def claim(self, key: str, user_id: str) -> bool:
+        """True for the first caller of `key`, False for every later one."""
+        ...
+
+
+class _NoOutageTracebacks(logging.Filter):
+    """The SDK logs every failure inside a stream with its traceback; a store outage is already
+    reported once, by the store, and would otherwise flood the log with one per request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], StoreUnavailableError))
+
+
+_SDK_LOGGER = logging.getLogger("chatkit")
+if not any(isinstance(f, _NoOutageTracebacks) for f in _SDK_LOGGER.filters):
+    _SDK_LOGGER.addFilter(_NoOutageTracebacks())
 
 
 class GatewayServer(ChatKitServer[RequestContext]):
     """ChatKit server over the MCP tool registry, with no language model needed."""
 
-    def __init__(self, store: Store[RequestContext], caller: ToolCaller) -> None:
+    def __init__(self, store: Store[RequestContext], caller: ToolCaller, claims: Claims) -> None:
         super().__init__(store)
         self.caller = caller
+        self.claims = claims
         self.registry = caller.registry
         self.renderer = caller.renderer
 
@@ -92,9 +122,9 @@ class GatewayServer(ChatKitServer[RequestContext]):
         parsed = CHATKIT_REQUEST.validate_json(request)
         if isinstance(parsed, AttachmentsCreateReq | AttachmentsDeleteReq | InputTranscribeReq):
             raise Unsupported(f"{parsed.type} is not supported: this gateway takes no attachments or audio")
+        await self._check_targets(parsed, context)
         if not is_streaming_req(parsed):
             return NonStreamingResult(await self._process_non_streaming(parsed, context))
-        await self._check_targets(parsed, context)
         # The SDK looks the thread and item up before its first event: waiting for that event
         # here turns a missing one into NotFoundError (404) without a second lookup of ours.
         events = self._process_streaming_impl(parsed, context)
@@ -113,8 +143,8 @@ class GatewayServer(ChatKitServer[RequestContext]):
                 yield b"data: " + self._serialize(first) + b"\n\n"
             async for event in events:
                 yield b"data: " + self._serialize(event) + b"\n\n"
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, StoreUnavailableError):
+            raise  # a store outage is reported once, by the store
         except Exception:
             logger.exception("Error while generating streamed response")
             raise
@@ -135,6 +165,10 @@ class GatewayServer(ChatKitServer[RequestContext]):
                     )
             case ThreadsRetryAfterItemReq():  # a missing item would give an empty 200 stream
                 await self.store.load_item(request.params.thread_id, request.params.item_id, context)
+            case ItemsFeedbackReq():  # the SDK's default answers 200 for items that are not the caller's
+                await self.store.load_thread(request.params.thread_id, context)
+                for item_id in request.params.item_ids:
+                    await self.store.load_item(request.params.thread_id, item_id, context)
             case _:
                 pass
 
@@ -175,7 +209,8 @@ class GatewayServer(ChatKitServer[RequestContext]):
         if tool.destructive:
             yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments))
             return
-        async for event in self.caller.stream(thread.id, tool, arguments, self._id_maker(thread, context)):
+        origin = CallOrigin(user_id=context.user_id, thread_id=thread.id, via="command")
+        async for event in self._stream_call(thread, context, tool, arguments, origin):
             yield event
 
     # -- actions --------------------------------------------------------------------------
@@ -221,19 +256,34 @@ class GatewayServer(ChatKitServer[RequestContext]):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         payload = action.payload if isinstance(action.payload, dict) else {}
-        if action.type == TOOL_CANCEL:
-            if sender is not None and was_issued(action.type, payload, _dump(sender)):
-                yield ThreadItemRemovedEvent(item_id=sender.id)
-            yield NoticeEvent(level="info", message="Cancelled: nothing was changed.")
-            return
-        if action.type not in (TOOL_CALL, TOOL_FORM, TOOL_CONFIRM):
+        if action.type not in (TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL):
             yield _refused(f"The action type {action.type!r} is not one this gateway handles.")
             return
-        if sender is None or not was_issued(action.type, payload, _dump(sender)):
+        unsafe = safe_json.first_problem(payload)
+        if unsafe is not None:
+            yield _refused(f"This action cannot be used ({unsafe}), so nothing was called.")
+            return
+        issued = find_issued(action.type, payload, _dump(sender)) if sender is not None else None
+        if sender is None or issued is None:
             logger.warning("refused an action the gateway did not issue: %s %r", action.type, payload)
             yield _refused(
                 "This action was not issued by the gateway (or was altered), so nothing was called."
             )
+            return
+        submitted = form_input(issued, payload)
+        if submitted is None:
+            logger.warning("refused form values on an action outside a form: %s %r", action.type, payload)
+            yield _refused("This action carries form values but is not a form submit, so nothing was called.")
+            return
+        # One answer per confirmation card, however many clicks and replicas race for it.
+        if action.type in (TOOL_CONFIRM, TOOL_CANCEL) and not await self.claims.claim(
+            f"confirm/{thread.id}/{sender.id}", context.user_id
+        ):
+            yield NoticeEvent(level="warning", message="This confirmation was already answered.")
+            return
+        if action.type == TOOL_CANCEL:
+            yield ThreadItemRemovedEvent(item_id=sender.id)
+            yield NoticeEvent(level="info", message="Cancelled: nothing was called.")
             return
         try:
             tool = self.registry.resolve(str(payload.get("tool", "")))
@@ -245,17 +295,16 @@ class GatewayServer(ChatKitServer[RequestContext]):
             yield self._widget_done(thread, context, self.renderer.form(tool, values=fixed))
             return
 
-        submitted = payload.get(FORM_KEY)
         arguments: dict[str, Any] = {}
         problems: dict[str, str] = {}
-        if isinstance(submitted, dict):
-            arguments, problems = coerce_form_values(tool.input_schema, submitted)
+        if submitted:  # the fixed arguments are no fields of the form, but count as given
+            arguments, problems = coerce_form_values(tool.input_schema, {**submitted, **fixed})
         arguments.update(fixed)  # what the gateway fixed wins over what the form sent
         if not problems:
             problems = validate_arguments(tool.input_schema, arguments)
         if problems:
             form = self.renderer.form(tool, values=arguments, problems=problems)
-            if isinstance(submitted, dict):  # re-show the submitted form in place, with the problems
+            if issued.form_fields is not None:  # re-show the submitted form in place, with the problems
                 yield ThreadItemReplacedEvent(item=_replaced(sender, form))
             else:
                 yield self._widget_done(thread, context, form)
@@ -267,16 +316,23 @@ class GatewayServer(ChatKitServer[RequestContext]):
             yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments, source=origin))
             return
 
+        if action.type == TOOL_CONFIRM:
+            call_origin = CallOrigin(
+                user_id=context.user_id, thread_id=thread.id, via="confirm", confirmed_by=context.user_id
+            )
+        else:
+            via = "form" if issued.form_fields is not None else "button"
+            call_origin = CallOrigin(user_id=context.user_id, thread_id=thread.id, via=via)
         if tool.read_only:  # nothing changes: show the answer as a new widget
-            async for event in self.caller.stream(
-                thread.id, tool, arguments, self._id_maker(thread, context)
-            ):
+            async for event in self._stream_call(thread, context, tool, arguments, call_origin):
                 yield event
             return
 
-        outcome = await self.caller.call(tool, arguments)
+        item_id = self.store.generate_item_id("message", thread, context)
+        async with self._saved_if_interrupted(thread, context, tool, item_id):
+            outcome = await self.caller.call(tool, arguments, origin=call_origin)
         if not outcome.ok:
-            yield self._widget_done(thread, context, outcome.rendered)
+            yield ThreadItemDoneEvent(item=widget_item(item_id, thread.id, outcome.rendered))
             return
         async for event in self._show_new_state(thread, sender, source, outcome, context):
             yield event
@@ -301,11 +357,13 @@ class GatewayServer(ChatKitServer[RequestContext]):
                 yield NoticeEvent(level="info", message=outcome.rendered.copy_text)
                 return
             target = origin
-        refreshed = await self._rerun_source(source)
+        refreshed = await self._rerun_source(source, thread, context)
         yield ThreadItemReplacedEvent(item=_replaced(target, refreshed or outcome.rendered))
         yield NoticeEvent(level="info", message=outcome.rendered.copy_text)
 
-    async def _rerun_source(self, source: dict[str, Any] | None) -> Rendered | None:
+    async def _rerun_source(
+        self, source: dict[str, Any] | None, thread: ThreadMetadata, context: RequestContext
+    ) -> Rendered | None:
         """Re-run the read-only call that produced a widget, for its fresh state."""
         if not source or not isinstance(source.get("tool"), str):
             return None
@@ -316,8 +374,61 @@ class GatewayServer(ChatKitServer[RequestContext]):
         if not tool.read_only:  # never repeat a call that changes state
             return None
         arguments = _mapping(source.get("arguments"))
-        outcome = await self.caller.call(tool, arguments)
+        origin = CallOrigin(user_id=context.user_id, thread_id=thread.id, via="refresh")
+        outcome = await self.caller.call(tool, arguments, origin=origin)
         return outcome.rendered if outcome.ok else None
+
+    # -- calls a stream may abandon ---------------------------------------------------------
+
+    async def _stream_call(
+        self,
+        thread: ThreadMetadata,
+        context: RequestContext,
+        tool: ToolInfo,
+        arguments: dict[str, Any],
+        origin: CallOrigin,
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """The call's events (live progress, then its widget); an interrupted call leaves an error item."""
+        item_id = self.store.generate_item_id("message", thread, context)
+        async with self._saved_if_interrupted(thread, context, tool, item_id):
+            async for event in self.caller.stream(thread.id, tool, arguments, lambda: item_id, origin=origin):
+                yield event
+
+    @contextlib.asynccontextmanager
+    async def _saved_if_interrupted(
+        self, thread: ThreadMetadata, context: RequestContext, tool: ToolInfo, item_id: str
+    ) -> AsyncIterator[None]:
+        """If the stream is cancelled during the call (the gateway stopping, the client gone),
+        save an error item where the call's widget would have been, so the thread says so."""
+        try:
+            yield
+        except (asyncio.CancelledError, GeneratorExit):
+            rendered = self.renderer.error(
+                f"{tool.label}: interrupted",
+                f"{tool.qualified} was still running when this conversation's stream ended (the "
+                "gateway stopped, or the page was closed). The call was cancelled, but it may have "
+                "run: check before trying again.",
+                tool=tool,
+            )
+            with anyio.CancelScope(shield=True), anyio.move_on_after(_SAVE_TIMEOUT_S):
+                try:
+                    await self.store.add_thread_item(
+                        thread.id, widget_item(item_id, thread.id, rendered), context
+                    )
+                except Exception as exc:
+                    logger.warning("could not save the interruption of %s: %s", tool.qualified, exc)
+            raise
+
+    async def handle_stream_cancelled(
+        self, thread: ThreadMetadata, pending_items: list[ThreadItem], context: RequestContext
+    ) -> None:
+        """The SDK's own clean-up (a hidden note for later turns), shielded from the cancellation
+        in progress, which would otherwise abort its writes at their first await."""
+        with anyio.CancelScope(shield=True), anyio.move_on_after(_SAVE_TIMEOUT_S):
+            try:
+                await super().handle_stream_cancelled(thread, pending_items, context)
+            except Exception as exc:
+                logger.warning("could not save what a cancelled stream left: %s", exc)
 
     async def _load_widget(self, thread_id: str, item_id: str, context: RequestContext) -> WidgetItem | None:
         try:
@@ -327,9 +438,6 @@ class GatewayServer(ChatKitServer[RequestContext]):
         return item if isinstance(item, WidgetItem) else None
 
     # -- helpers --------------------------------------------------------------------------
-
-    def _id_maker(self, thread: ThreadMetadata, context: RequestContext):
-        return lambda: self.store.generate_item_id("message", thread, context)
 
     def _widget_done(
         self, thread: ThreadMetadata, context: RequestContext, rendered: Rendered

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.chat import last_widget, text_of
-from tests.support.gateway import ROOT, Gateway, find_nodes, running_gateway, write_config
+from tests.support.gateway import Gateway, find_nodes, quirky_server_config, running_gateway, write_config
 
 
 @pytest.fixture()
@@ -26,12 +26,8 @@ def gateway(tmp_path: Path, marker: Path) -> Iterator[Gateway]:
         tmp_path / "config.yaml",
         {
             "mcp_servers": {
-                "quirky": {
-                    "command": "python",
-                    "args": ["-m", "tests.servers.quirky", "--marker", str(marker)],
-                    "cwd": str(ROOT),
-                    "timeout": 1,
-                },
+                # restart_wait 0: fail at once while it restarts (tests/test_restart_wait.py waits)
+                "quirky": quirky_server_config(marker, timeout=1, restart_wait=0),
                 "ghost": {"command": "no-such-mcp-server-binary"},
             },
             "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},

@@ -30,7 +30,7 @@ async def test_fast_path_and_sdk_process_give_the_same_answers(tmp_path: Path) -
         SQLStore(f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}") as store,
         ToolRegistry({}) as registry,
     ):
-        server = GatewayServer(store, ToolCaller(registry, Renderer(RenderConfig(), ROOT)))
+        server = GatewayServer(store, ToolCaller(registry, Renderer(RenderConfig(), ROOT)), store.claims)
         context = RequestContext(user_id="u1")
         created = await server.process(
             json.dumps(

@@ -70,9 +70,10 @@ async def test_progress_of_a_python_server_reaches_the_callback() -> None:
     assert seen == [(1, 3, "step 1 of 3"), (2, 3, "step 2 of 3"), (3, 3, "step 3 of 3")]
 
 
-async def _wait_for_file(path: Path) -> str:
+async def _wait_for_line(path: Path, line: str) -> str:
+    """The marker file's text, once the server has written `line` to it."""
     with anyio.fail_after(10):
-        while not path.exists() or not path.read_text():
+        while not path.exists() or line not in path.read_text().split():
             await anyio.sleep(0.02)
     return path.read_text()
 
@@ -84,7 +85,7 @@ async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_st
         with pytest.raises(ToolTimeoutError) as timed_out:
             await registry.call("quirky.sleep", {"seconds": 30})
         assert str(timed_out.value) == "quirky.sleep did not answer within 0.5 s; the call was cancelled"
-        assert "cancelled" in await _wait_for_file(marker)
+        assert "cancelled" in await _wait_for_line(marker, "cancelled")
         assert not (await registry.call("quirky.sleep", {"seconds": 0})).is_error  # the session lives on
 
 
@@ -94,4 +95,4 @@ async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_ht
         async with ToolRegistry({"quirky": server.config(timeout=0.5)}) as registry:
             with pytest.raises(ToolTimeoutError):
                 await registry.call("quirky.sleep", {"seconds": 30})
-            assert "cancelled" in await _wait_for_file(marker)
+            assert "cancelled" in await _wait_for_line(marker, "cancelled")

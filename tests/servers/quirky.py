@@ -2,7 +2,9 @@
 
     python -m tests.servers.quirky [--marker FILE] [--transport stdio|http --port P]
 
-- `sleep {seconds}`: sleeps; if cancelled, appends "cancelled" to the marker file.
+- `sleep {seconds}`: appends "started" to the marker file, sleeps; if cancelled, appends "cancelled".
+- `block {seconds}`: appends "blocking", then blocks the whole process (it reads nothing meanwhile).
+- `exit_midway`: appends "ran" to the marker file, then exits without answering.
 - `pid`: the server's process id (so a test can kill it).
 - `grow`: registers a new tool `extra_<n>` and notifies clients that the tool list changed.
 - `progress {steps}`: reports progress `steps` times.
@@ -14,6 +16,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import time
 from pathlib import Path
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -24,6 +27,13 @@ class Slept(BaseModel):
     slept: float
 
 
+def note(marker: Path | None, what: str) -> None:
+    """Append a line to the marker file (the test's view of what the server did)."""
+    if marker is not None:
+        with marker.open("a") as out:
+            out.write(what + "\n")
+
+
 def build(marker: Path | None) -> MCPServer:
     """The server; `marker` records cancellations."""
     mcp = MCPServer("quirky")
@@ -31,14 +41,24 @@ def build(marker: Path | None) -> MCPServer:
 
     @mcp.tool(title="Sleep", description="Sleep for a number of seconds, then answer.")
     async def sleep(seconds: float) -> Slept:
+        note(marker, "started")
         try:
             await asyncio.sleep(seconds)
         except asyncio.CancelledError:
-            if marker is not None:
-                with marker.open("a") as out:
-                    out.write("cancelled\n")
+            note(marker, "cancelled")
             raise
         return Slept(slept=seconds)
+
+    @mcp.tool(title="Block", description="Block the whole server for a number of seconds.")
+    async def block(seconds: float) -> Slept:
+        note(marker, "blocking")
+        time.sleep(seconds)  # on purpose in the event loop: the process reads and answers nothing
+        return Slept(slept=seconds)
+
+    @mcp.tool(title="Exit midway", description="Do the work, then exit before answering.")
+    async def exit_midway() -> str:
+        note(marker, "ran")
+        os._exit(3)
 
     @mcp.tool(title="Process id", description="The server's process id.")
     async def pid() -> int:

@@ -40,6 +40,16 @@ def todo_server_config(db: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
+def quirky_server_config(marker: Path, **extra: Any) -> dict[str, Any]:
+    """A stdio server entry for tests/servers/quirky.py, noting what it does in `marker`."""
+    return {
+        "command": "python",
+        "args": ["-m", "tests.servers.quirky", "--marker", str(marker)],
+        "cwd": str(ROOT),
+        **extra,
+    }
+
+
 def local_config(tmp: Path, *, todo_db: Path | None = None, **sections: Any) -> dict[str, Any]:
     """A config like the repo's own: our todo server over stdio and a SQLite store, both in `tmp`."""
     return {
