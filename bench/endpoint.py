@@ -65,7 +65,12 @@ def main() -> None:
             },
         )
         with running_gateway(config) as gateway:
-            sample = httpx2.post(f"{gateway.url}/chatkit", content=body, timeout=30).content
+            sample = httpx2.post(
+                f"{gateway.url}/chatkit",
+                content=body,
+                headers={"Content-Type": "application/json"},
+                timeout=30,
+            ).content
             (tmp_path / "body.sse").write_bytes(sample)
             (tmp_path / "plain.py").write_text(PLAIN_APP)
             port = free_port()

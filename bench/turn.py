@@ -60,6 +60,7 @@ async def measure(gateway_url: str, db: Path, users: int, rounds: int, warmup: i
                 content=json.dumps(
                     {"type": "threads.create", "params": {"input": user_input("/list_tasks {}")}}
                 ),
+                headers={"Content-Type": "application/json"},
             )
             threads.append(parse_sse(response.text)[0]["thread"]["id"])
 
