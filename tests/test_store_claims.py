@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from gateway.store.context import RequestContext
 from gateway.store.models import CLAIMS
@@ -52,13 +51,3 @@ async def test_lost_claims_leave_the_pooled_connections_usable(store: SQLStore) 
         assert not await store.claims.claim("card-1", "alice")
     assert (await store.load_threads(5, None, "desc", RequestContext(user_id="alice"))).data == []
     assert await store.claims.claim("card-2", "alice")
-
-
-async def test_prune_forgets_old_claims_so_their_keys_can_be_claimed_again(store: SQLStore) -> None:
-    assert await store.claims.claim("card-old", "alice")
-    now = datetime.now(UTC).replace(tzinfo=None)
-    assert await store.claims.prune(now - timedelta(hours=1)) == 0
-    assert await store.claims.prune(now + timedelta(seconds=1)) == 1
-    async with store.engine.connect() as conn:
-        assert (await conn.execute(select(func.count()).select_from(CLAIMS))).scalar() == 0
-    assert await store.claims.claim("card-old", "bob")

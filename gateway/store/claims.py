@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gateway.store.codec import naive
 from gateway.store.connections import Connections
 from gateway.store.models import CLAIMS
 from gateway.store.outage import Outage
@@ -36,12 +34,3 @@ class Claims:
         row = {"key": key, "user_id": user_id, "claimed_at": datetime.now(UTC).replace(tzinfo=None)}
         async with self._connections.write() as conn:
             return (await conn.execute(self._claim, row)).rowcount == 1
-
-    async def prune(self, before: datetime) -> int:
-        """Forget the claims made before ``before`` (naive UTC); return how many were forgotten.
-
-        Only for keys that can no longer come back (their cards expired): a pruned key can be
-        claimed again.
-        """
-        async with self._connections.write() as conn:
-            return (await conn.execute(delete(CLAIMS).where(CLAIMS.c.claimed_at < naive(before)))).rowcount
