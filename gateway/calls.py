@@ -32,11 +32,11 @@ from mcp.types import CallToolResult, TextContent
 
 from gateway.errors import StoreUnavailableError, ToolCallError, ToolTimeoutError
 from gateway.mcp.registry import ToolRegistry
-from gateway.mcp.tools import ToolInfo
 from gateway.redact import Redactor
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.audit import AuditEntry
+from gateway.vocabulary.tools import ToolInfo
 
 logger = logging.getLogger(__name__)
 

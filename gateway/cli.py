@@ -31,8 +31,8 @@ from gateway.errors import (
     UnknownToolError,
 )
 from gateway.mcp.registry import ToolRegistry
-from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.redact import redact_logs
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from gateway.store.audit import AuditEntry

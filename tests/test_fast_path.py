@@ -7,7 +7,7 @@ from pathlib import Path
 
 from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 
-from gateway import server as server_module
+from gateway import protocol
 from gateway.calls import ToolCaller
 from gateway.mcp.registry import ToolRegistry
 from gateway.render.renderer import Renderer
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_pinned_sdk_still_has_the_handlers_the_fast_path_reuses() -> None:
     # If an SDK upgrade renames them, process() silently falls back to the slow path: this test
     # makes the upgrade visible instead.
-    assert server_module._FAST_PATH
+    assert protocol._FAST_PATH
 
 
 async def test_fast_path_and_sdk_process_give_the_same_answers(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from mcp.types import (
     TextResourceContents,
 )
 
-from gateway.actions import open_form_action, tool_call_action
 from gateway.render.renderer import Renderer
 from gateway.render.rules import RenderConfig
+from gateway.vocabulary.actions import open_form_action, tool_call_action
 from tests.render_cases.checks import actions, check, find, of_type, texts, todo_tools, tool
 
 NO_TEMPLATES = Renderer(RenderConfig(templates_dir="no-such-dir"), Path(__file__).parent)

@@ -8,10 +8,10 @@ from pathlib import Path
 import anyio
 from mcp import Client, StdioServerParameters
 
-from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.render.forms import coerce_form_values
 from gateway.render.renderer import Renderer
 from gateway.render.rules import RenderConfig
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
 from tests.render_cases.checks import check, of_type, submit, texts
 
 RENDERER = Renderer(RenderConfig(templates_dir="no-such-dir"), Path(__file__).parent)

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from mcp.types import CallToolResult, TextContent
 
-from gateway.actions import open_form_action, tool_call_action
 from gateway.errors import ConfigError
 from gateway.render.renderer import Renderer
 from gateway.render.rules import RenderConfig, RenderRule, RuleMatch
 from gateway.render.templates import TemplateLibrary
+from gateway.vocabulary.actions import open_form_action, tool_call_action
 from tests.render_cases.checks import CASES, actions, check, dump, of_type, texts, todo_tools, tool
 
 ROOT = Path(__file__).resolve().parent.parent

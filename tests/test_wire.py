@@ -12,11 +12,11 @@ from chatkit.server import ChatKitServer
 from chatkit.types import ThreadItemDoneEvent, ThreadItemUpdatedEvent, WidgetItem, WidgetRootUpdated
 from mcp.types import CallToolResult, ImageContent, TextContent
 
-from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.render.renderer import Renderer
 from gateway.render.rules import RenderConfig
 from gateway.render.widget import Rendered
 from gateway.store.codec import dump_item, load_item
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
 from gateway.wire import event_json
 from tests.render_cases.checks import todo_tools
 

@@ -1,12 +1,9 @@
-"""The tool registry: one live MCP client per configured server, tools by name, calls.
+"""The tool registry: every configured server's tools by name, and calls to them.
 
-Reads like the SDK's ToolManager (a dict by name; resolve, list, call) with per-server
-lifetimes like its ClientSessionGroup: each server has a supervisor task that owns its
-`mcp.Client` (anyio contexts are exited by the task that entered them). The supervisor
-connects, lists tools (following `next_cursor`), re-lists on tools/list_changed (a
-notification in the handshake era, a `subscriptions/listen` event in 2026-07-28), and when
-the server fails to start or its connection dies, marks it down with a reason and reconnects
-with exponential backoff. Calls from any task share the one session.
+Reads like the SDK's ToolManager: a dict by name; resolve, list, call. Each server's
+connection is its `ServerSupervisor`'s (gateway.mcp.supervisor); the registry starts them,
+rebuilds the names when a tool list changes, and turns a call's failures into the gateway's
+errors, saying whether the tool may have run. Calls from any task share a server's session.
 
 A result whose structuredContent breaks the tool's outputSchema is refused by the SDK, which
 discards it; the registry reports that as a `ToolCallError` naming the tool and the mismatch.
@@ -17,20 +14,16 @@ from __future__ import annotations
 
 import difflib
 import logging
-import math
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TextIO
+from typing import Any
 
 import anyio
 from mcp import Client
-from mcp.client.session import IncomingMessage
-from mcp.client.subscriptions import ListenNotSupportedError
 from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
-from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, Tool, ToolListChangedNotification
+from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import ValidationError
 
@@ -42,53 +35,19 @@ from gateway.errors import (
     ToolTimeoutError,
     UnknownToolError,
 )
-from gateway.mcp.connection import (
-    FATAL_TRANSPORT_ERRORS,
-    describe_failure,
-    ended,
-    last_output,
-    open_client,
-    stderr_scratch,
-)
+from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
 from gateway.mcp.naming import assign_model_names
-from gateway.mcp.tools import ServerState, ServerStatus, ToolInfo
+from gateway.mcp.supervisor import ServerSupervisor
 from gateway.mcp.validation import validate_arguments
 from gateway.redact import Redactor, url_secrets
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
 """Receives (progress, total, message) for each progress notification of a call."""
 
-_MAX_PAGES = 1000  # a paginator that never ends must not hang discovery
 _CALL_GRACE = 5.0  # the SDK times calls out; this bound only catches a wedged transport
-_RESTART_ATTEMPTS = 3  # a server that was up is "restarting" for this many failed attempts, then "down"
-
-
-@dataclass(eq=False)
-class _Server:
-    """One configured server and what the registry knows about it right now."""
-
-    name: str
-    config: ServerConfig
-    state: ServerState = "connecting"
-    error: str | None = None
-    protocol_version: str | None = None
-    listed: list[Tool] = field(default_factory=list)
-    client: Client | None = None
-    lost_reason: str | None = None
-    lost: anyio.Event | None = None
-    refresh: anyio.Event | None = None
-    settled: anyio.Event | None = None
-    ever_up: bool = False
-    failures: int = 0
-    """Connection attempts that failed since the server was last up."""
-    wake: anyio.Event | None = None
-    """Set by a call waiting for the server: the supervisor retries now instead of after its backoff."""
-
-    @property
-    def transport(self) -> str:
-        return self.config.transport
 
 
 class ToolRegistry:
@@ -104,7 +63,6 @@ class ToolRegistry:
         connect_timeout: float = 30.0,
         redactor: Redactor | None = None,
     ) -> None:
-        self._servers = {name: _Server(name, cfg) for name, cfg in servers.items()}
         # Without the whole config's redactor, the servers' own URLs still name their secrets.
         self._redact = redactor or Redactor(
             secret
@@ -112,12 +70,19 @@ class ToolRegistry:
             if isinstance(cfg, RemoteServerConfig)
             for secret in url_secrets(cfg.url)
         )
-        for server in self._servers.values():
-            if not server.config.enabled:
-                server.state = "disabled"
-        self._config_dir = config_dir
-        self._backoff_initial = backoff_initial
-        self._backoff_max = backoff_max
+        self._servers = {
+            name: ServerSupervisor(
+                name,
+                cfg,
+                config_dir=config_dir,
+                redactor=self._redact,
+                on_change=self._server_changed,
+                backoff_initial=backoff_initial,
+                backoff_max=backoff_max,
+                connect_timeout=connect_timeout,
+            )
+            for name, cfg in servers.items()
+        }
         self._connect_timeout = connect_timeout
         self._tools: dict[str, ToolInfo] = {}
         self._by_model: dict[str, ToolInfo] = {}
@@ -137,12 +102,10 @@ class ToolRegistry:
         await self._task_group.__aenter__()
         enabled = [s for s in self._servers.values() if s.config.enabled]
         for server in enabled:
-            server.settled = anyio.Event()
-            self._task_group.start_soon(self._supervise, server, name=f"mcp server {server.name}")
+            await self._task_group.start(server.run, name=f"mcp server {server.name}")
         with anyio.move_on_after(self._connect_timeout + 1):
             for server in enabled:
-                assert server.settled is not None
-                await server.settled.wait()
+                await server.settled()
 
     async def aclose(self) -> None:
         """Disconnect every server and stop reconnecting."""
@@ -169,17 +132,7 @@ class ToolRegistry:
 
     def servers(self) -> list[ServerStatus]:
         """Every configured server's state, in config order."""
-        return [
-            ServerStatus(
-                name=s.name,
-                state=s.state,
-                transport=s.transport,
-                tool_count=len(s.listed) if s.state == "up" else 0,
-                error=s.error,
-                protocol_version=s.protocol_version,
-            )
-            for s in self._servers.values()
-        ]
+        return [s.status() for s in self._servers.values()]
 
     def resolve(self, name: str) -> ToolInfo:
         """The tool called `server.tool`, `server__tool`, or a bare name unique across servers."""
@@ -261,11 +214,15 @@ class ToolRegistry:
             return await self._call_once(server, info, args, progress)
 
     async def _call_once(
-        self, server: _Server, info: ToolInfo, args: dict[str, Any], progress: ProgressCallback | None
+        self,
+        server: ServerSupervisor,
+        info: ToolInfo,
+        args: dict[str, Any],
+        progress: ProgressCallback | None,
     ) -> CallToolResult:
-        client = await self._ready(server)
+        client = await server.ready()
         if client is None:
-            raise ServerUnavailableError(f"{info.qualified} cannot be called: {_down(server)}")
+            raise ServerUnavailableError(f"{info.qualified} cannot be called: {server.unavailable()}")
         timeout = server.config.timeout
         callback = _progress_callback(progress) if progress is not None else None
         try:
@@ -277,7 +234,7 @@ class ToolRegistry:
             if exc.code == REQUEST_TIMEOUT:
                 raise _timed_out(info, timeout) from None
             if exc.code == CONNECTION_CLOSED:
-                self._lose(server, "the connection closed")
+                server.lose("the connection closed")
                 raise ServerUnavailableError(
                     f"{info.qualified}: the connection to {server.name} closed during the call; "
                     "reconnecting in the background",
@@ -311,30 +268,12 @@ class ToolRegistry:
                 f"{info.qualified} returned a malformed result: {exc.errors()[0]['msg']}", may_have_run=True
             ) from None
         except FATAL_TRANSPORT_ERRORS as exc:
-            self._lose(server, self._redact(f"the connection failed: {exc}"))
+            server.lose(self._redact(f"the connection failed: {exc}"))
             raise ServerUnavailableError(
                 f"{info.qualified}: the connection to {server.name} failed during the call",
                 may_have_run=True,
             ) from None
         raise _timed_out(info, timeout)  # the SDK's own timeout did not fire: the transport is wedged
-
-    async def _ready(self, server: _Server) -> Client | None:
-        """The server's live client, after waiting (bounded) for one that is restarting."""
-        if server.state == "up" and server.client is not None:
-            return server.client
-        if not _restarting(server):
-            return None
-        if server.wake is not None:
-            server.wake.set()
-        with anyio.move_on_after(server.config.restart_wait):
-            while _restarting(server):
-                if server.state == "up" and server.client is not None:
-                    return server.client
-                changed = self._changed
-                if changed is None:
-                    return None
-                await changed.wait()
-        return server.client if server.state == "up" else None
 
     async def ping(self, timeout: float) -> dict[str, str | None]:
         """Check every server that is up, concurrently: its name → None if it answered, else why not.
@@ -344,7 +283,7 @@ class ToolRegistry:
         """
         answers: dict[str, str | None] = {}
 
-        async def one(server: _Server, client: Client) -> None:
+        async def one(server: ServerSupervisor, client: Client) -> None:
             answers[server.name] = f"did not answer within {timeout:g} s"
             with anyio.move_on_after(timeout):
                 try:
@@ -362,156 +301,11 @@ class ToolRegistry:
                     tasks.start_soon(one, server, server.client)
         return answers
 
-    # -- supervision ------------------------------------------------------------------------
+    # -- changes ----------------------------------------------------------------------------
 
-    async def _supervise(self, server: _Server) -> None:
-        delay = self._backoff_initial
-        server.wake = anyio.Event()
-        while True:
-            reason, was_up = await self._connect_once(server)
-            reason = self._redact.output(reason)  # it may carry the server's own output or URL
-            server.failures = 0 if was_up else server.failures + 1
-            if was_up:
-                delay = self._backoff_initial
-            # Say it once per new reason: a server that stays down must not flood the log.
-            level = logging.WARNING if reason != server.error else logging.DEBUG
-            logger.log(level, "MCP server %s is down: %s (retrying in %g s)", server.name, reason, delay)
-            self._set_state(server, "down", reason)
-            if server.settled is not None:
-                server.settled.set()
-            with anyio.move_on_after(delay):  # a call waiting for this server cuts the backoff short
-                await server.wake.wait()
-            server.wake = anyio.Event()
-            delay = min(delay * 2, self._backoff_max)
-
-    async def _connect_once(self, server: _Server) -> tuple[str, bool]:
-        """One connection, from spawn or dial to its end; (why it ended, whether it was up)."""
-        server.lost, server.refresh, server.lost_reason = anyio.Event(), anyio.Event(), None
-        was_up = False
-        with stderr_scratch(server.config) as stderr:
-            try:
-                with anyio.CancelScope(deadline=anyio.current_time() + self._connect_timeout) as deadline:
-                    async with self._client(server, stderr) as client, anyio.create_task_group() as tasks:
-                        # Subscribe before listing, so no change between the two is missed.
-                        with anyio.move_on_after(server.config.timeout):
-                            await tasks.start(self._listener, server, client)
-                        await self._list(server, client)
-                        deadline.deadline = math.inf
-                        server.client, server.protocol_version = client, client.protocol_version
-                        was_up = server.ever_up = True
-                        server.failures = 0
-                        self._set_state(server, "up", None)
-                        if server.settled is not None:
-                            server.settled.set()
-                        tasks.start_soon(self._refresher, server, client)
-                        assert server.lost is not None
-                        await server.lost.wait()
-                        tasks.cancel_scope.cancel()
-                if deadline.cancelled_caught:
-                    return f"no answer to the MCP handshake within {self._connect_timeout:g} s", was_up
-                return (server.lost_reason or "the connection ended") + last_output(stderr), was_up
-            except Exception as exc:
-                return describe_failure(server.config, exc, was_up) + last_output(stderr), was_up
-            except BaseExceptionGroup as group:  # a failure while being cancelled: report the failure
-                _cancelled, failures = group.split(anyio.get_cancelled_exc_class())
-                if failures is None:
-                    raise
-                return describe_failure(server.config, failures, was_up) + last_output(stderr), was_up
-            finally:
-                server.client = None
-
-    def _client(self, server: _Server, stderr: TextIO | None) -> Client:
-        async def on_message(message: IncomingMessage) -> None:
-            if isinstance(message, ToolListChangedNotification) and server.refresh is not None:
-                server.refresh.set()
-            elif isinstance(message, FATAL_TRANSPORT_ERRORS):
-                self._lose(server, f"the connection failed: {message}")
-            elif isinstance(message, Exception):
-                logger.warning("MCP server %s: transport error: %s", server.name, self._redact(str(message)))
-
-        return open_client(
-            server.config,
-            config_dir=self._config_dir,
-            stderr=stderr,
-            on_eof=lambda: self._lose(server, ended(server.config)),
-            on_message=on_message,
-        )
-
-    async def _list(self, server: _Server, client: Client) -> None:
-        tools: list[Tool] = []
-        cursor: str | None = None
-        seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
-            page = await client.list_tools(cursor=cursor)
-            tools += page.tools
-            cursor = page.next_cursor
-            if not cursor or cursor in seen:
-                break
-            seen.add(cursor)
-        allowed = server.config.tools
-        unique = {t.name: t for t in reversed(tools)}  # the first listing of a name wins
-        server.listed = [unique[t.name] for t in tools if allowed.allows(t.name) and unique[t.name] is t]
-        self._rebuild()
-
-    async def _refresher(self, server: _Server, client: Client) -> None:
-        while True:
-            assert server.refresh is not None
-            await server.refresh.wait()
-            server.refresh = anyio.Event()
-            try:
-                with anyio.fail_after(server.config.timeout):
-                    await self._list(server, client)
-            except Exception as exc:
-                logger.warning(
-                    "MCP server %s: re-listing tools failed: %s", server.name, self._redact(str(exc))
-                )
-
-    async def _listener(
-        self,
-        server: _Server,
-        client: Client,
-        *,
-        task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
-    ) -> None:
-        """2026-07-28 servers announce list changes on a `subscriptions/listen` stream."""
-        started = False
-
-        def ready() -> None:
-            nonlocal started
-            if not started:
-                started = True
-                task_status.started()
-
-        while True:
-            try:
-                async with client.listen(tools_list_changed=True) as subscription:
-                    ready()
-                    async for _event in subscription:
-                        if server.refresh is not None:
-                            server.refresh.set()
-            except ListenNotSupportedError:
-                ready()
-                return  # handshake era: the notification reaches on_message instead
-            except MCPError as exc:
-                if exc.code != CONNECTION_CLOSED:
-                    logger.info("MCP server %s does not offer subscriptions/listen: %s", server.name, exc)
-                ready()
-                return
-            except Exception as exc:  # the stream dropped: listen again (a dead connection ends this task)
-                logger.info("MCP server %s: listen stream ended: %s", server.name, exc)
-            ready()
-            await anyio.sleep(self._backoff_initial)
-
-    def _lose(self, server: _Server, reason: str) -> None:
-        """End the current connection: down at once (no call may use it), reconnected by the supervisor."""
-        if server.lost is not None and not server.lost.is_set():
-            server.lost_reason = reason
-            server.lost.set()
-            if server.state == "up":
-                self._set_state(server, "down", reason)
-
-    def _set_state(self, server: _Server, state: ServerState, error: str | None) -> None:
-        server.state, server.error = state, self._redact.output(error) if error else None
+    def _server_changed(self, tools_changed: bool) -> None:
+        if tools_changed:
+            self._rebuild()
         self._notify()
 
     def _rebuild(self) -> None:
@@ -526,7 +320,6 @@ class ToolRegistry:
         self._by_bare = {}
         for info in self._tools.values():
             self._by_bare.setdefault(info.name, []).append(info)
-        self._notify()
 
     def _notify(self) -> None:
         if self._changed is not None:
@@ -558,18 +351,3 @@ def _timed_out(tool: ToolInfo, timeout: float) -> ToolTimeoutError:
     return ToolTimeoutError(
         f"{tool.qualified} did not answer within {timeout:g} s; the call was cancelled", may_have_run=True
     )
-
-
-def _restarting(server: _Server) -> bool:
-    """Worth waiting for: connecting for the first time, or lately up and being reconnected."""
-    if not server.config.enabled:
-        return False
-    return server.state == "connecting" or (server.ever_up and server.failures < _RESTART_ATTEMPTS)
-
-
-def _down(server: _Server) -> str:
-    if server.state == "disabled":
-        return f"server {server.name} is disabled in the configuration"
-    if server.state == "connecting" or server.error is None:
-        return f"server {server.name} is still connecting"
-    return f"server {server.name} is down: {server.error}"

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from gateway.actions import TOOL_CONFIRM, cancel_action, open_form_action, tool_call_action
-from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.render.data import compact, is_scalar
 from gateway.render.widget import (
     Node,
@@ -29,6 +27,8 @@ from gateway.render.widget import (
     text,
     title,
 )
+from gateway.vocabulary.actions import TOOL_CONFIRM, cancel_action, open_form_action, tool_call_action
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 PROGRESS_TEXT_ID = "progress-text"
 """The id of the progress card's text node (stable, so updates can stream into it)."""

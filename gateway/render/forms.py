@@ -18,8 +18,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gateway.actions import form_field_name, tool_call_action
-from gateway.mcp.tools import ToolInfo
 from gateway.render.coerce import DATE, coerce_fields, nest
 from gateway.render.schema import FormField, form_fields, option_key, option_value, walk
 from gateway.render.widget import (
@@ -36,6 +34,8 @@ from gateway.render.widget import (
     text,
     title,
 )
+from gateway.vocabulary.actions import form_field_name, tool_call_action
+from gateway.vocabulary.tools import ToolInfo
 
 _DESCRIPTION_CHARS = 300
 

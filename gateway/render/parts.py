@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway.mcp.tools import ToolInfo
 from gateway.render.widget import Node, Rendered, card, divider, finish, finish_summary
+from gateway.vocabulary.tools import ToolInfo
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from mcp.types import CallToolResult, TextContent
 
 from gateway import safe_json
 from gateway.errors import ConfigError
-from gateway.mcp.tools import ServerStatus, ToolInfo
 from gateway.render import chrome
 from gateway.render.blocks import json_part
 from gateway.render.builtins import render_builtin
@@ -29,6 +28,7 @@ from gateway.render.parts import Context, compose
 from gateway.render.rules import RenderConfig, RenderRule
 from gateway.render.templates import TemplateError, TemplateLibrary
 from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, finish_summary, text
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from gateway.actions import open_form_action, tool_call_action
-from gateway.mcp.tools import ToolInfo
 from gateway.render.schema import object_properties
 from gateway.render.widget import Node, button, humanize
+from gateway.vocabulary.actions import open_form_action, tool_call_action
+from gateway.vocabulary.tools import ToolInfo
 
 MAX_ACTIONS = 3
 

@@ -43,7 +43,7 @@ from typing import Any, Literal
 from mcp.types import CallToolResult
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from gateway.mcp.tools import ToolInfo
+from gateway.vocabulary.tools import ToolInfo
 
 RendererName = Literal["card", "list", "table", "chart", "markdown", "json"]
 

@@ -98,7 +98,7 @@ def spacer() -> Node:
 
 
 def button(label: str, action: dict[str, Any], **props: Any) -> Node:
-    """A Button that sends `action` (an ActionConfig dict from gateway.actions)."""
+    """A Button that sends `action` (an ActionConfig dict from gateway.vocabulary.actions)."""
     return {"type": "Button", "label": label, "onClickAction": action, **props}
 
 

@@ -10,9 +10,9 @@ import chatkit.widgets as ck
 from chatkit.widgets import DynamicWidgetRoot
 from mcp.types import Tool, ToolAnnotations
 
-from gateway.actions import FORM_KEY
-from gateway.mcp.tools import ToolInfo
 from gateway.render.widget import Rendered
+from gateway.vocabulary.actions import FORM_KEY
+from gateway.vocabulary.tools import ToolInfo
 from tests.support.gateway import find_nodes
 
 CASES = Path(__file__).parent

@@ -1,0 +1,296 @@
+"""One configured MCP server's connection over its lifetime: the supervisor.
+
+Like the SDK's ClientSessionGroup, each server has its own lifetime: a supervisor task owns
+its `mcp.Client` (anyio contexts are exited by the task that entered them). It connects,
+lists tools (following `next_cursor`), re-lists on tools/list_changed (a notification in the
+handshake era, a `subscriptions/listen` event in 2026-07-28), and when the server fails to
+start or its connection dies, marks it down with a reason and reconnects with exponential
+backoff. A call that waits for a restarting server cuts the backoff short (`ready()`).
+Everything it reports passes the redactor first.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+import anyio
+from mcp import Client
+from mcp.client.session import IncomingMessage
+from mcp.client.subscriptions import ListenNotSupportedError
+from mcp.shared.exceptions import MCPError
+from mcp.types import CONNECTION_CLOSED, Tool, ToolListChangedNotification
+
+from gateway.config import ServerConfig
+from gateway.mcp.connection import (
+    FATAL_TRANSPORT_ERRORS,
+    describe_failure,
+    ended,
+    last_output,
+    open_client,
+    stderr_scratch,
+)
+from gateway.redact import Redactor
+from gateway.vocabulary.tools import ServerState, ServerStatus
+
+logger = logging.getLogger(__name__)
+
+_MAX_PAGES = 1000  # a paginator that never ends must not hang discovery
+_RESTART_ATTEMPTS = 3  # a server that was up is "restarting" for this many failed attempts, then "down"
+
+
+class ServerSupervisor:
+    """Keeps one server connected; `state`, `error`, `listed` and `client` are what it knows now."""
+
+    def __init__(
+        self,
+        name: str,
+        config: ServerConfig,
+        *,
+        config_dir: Path | None,
+        redactor: Redactor,
+        on_change: Callable[[bool], None],
+        backoff_initial: float,
+        backoff_max: float,
+        connect_timeout: float,
+    ) -> None:
+        """`on_change(tools_changed)` is called after every change of state or of the tool list."""
+        self.name = name
+        self.config = config
+        self.state: ServerState = "connecting" if config.enabled else "disabled"
+        self.error: str | None = None
+        """Why the server is down, in a sentence (redacted)."""
+        self.protocol_version: str | None = None
+        self.listed: list[Tool] = []
+        """The tools the server lists that the config's filter allows, first listing of a name winning."""
+        self.client: Client | None = None
+        """The live client while the server is up."""
+        self._config_dir = config_dir
+        self._redact = redactor
+        self._on_change = on_change
+        self._backoff_initial = backoff_initial
+        self._backoff_max = backoff_max
+        self._connect_timeout = connect_timeout
+        self._ever_up = False
+        self._failures = 0  # connection attempts that failed since the server was last up
+        # Created by run(): anyio events belong to the event loop that runs the supervisor.
+        self._settled: anyio.Event | None = None
+        self._changed: anyio.Event | None = None
+        self._wake: anyio.Event | None = None
+        self._lost: anyio.Event | None = None
+        self._lost_reason: str | None = None
+        self._refresh: anyio.Event | None = None
+
+    @property
+    def transport(self) -> str:
+        """stdio, streamable-http or sse."""
+        return self.config.transport
+
+    def status(self) -> ServerStatus:
+        """The server's health as of now."""
+        return ServerStatus(
+            name=self.name,
+            state=self.state,
+            transport=self.transport,
+            tool_count=len(self.listed) if self.state == "up" else 0,
+            error=self.error,
+            protocol_version=self.protocol_version,
+        )
+
+    @property
+    def restarting(self) -> bool:
+        """Worth waiting for: connecting for the first time, or lately up and being reconnected."""
+        if not self.config.enabled:
+            return False
+        return self.state == "connecting" or (self._ever_up and self._failures < _RESTART_ATTEMPTS)
+
+    def unavailable(self) -> str:
+        """Why the server cannot take a call now, in words."""
+        if self.state == "disabled":
+            return f"server {self.name} is disabled in the configuration"
+        if self.state == "connecting" or self.error is None:
+            return f"server {self.name} is still connecting"
+        return f"server {self.name} is down: {self.error}"
+
+    async def settled(self) -> None:
+        """Return once the first connection attempt has succeeded or failed."""
+        if self._settled is not None:
+            await self._settled.wait()
+
+    async def ready(self) -> Client | None:
+        """The live client, after waiting (at most `restart_wait`) for a server that is restarting."""
+        if self.state == "up" and self.client is not None:
+            return self.client
+        if not self.restarting:
+            return None
+        if self._wake is not None:
+            self._wake.set()
+        with anyio.move_on_after(self.config.restart_wait):
+            while self.restarting:
+                if self.state == "up" and self.client is not None:
+                    return self.client
+                changed = self._changed
+                if changed is None:
+                    return None
+                await changed.wait()
+        return self.client if self.state == "up" else None
+
+    def lose(self, reason: str) -> None:
+        """End the current connection: down at once (no call may use it), then reconnected."""
+        if self._lost is not None and not self._lost.is_set():
+            self._lost_reason = reason
+            self._lost.set()
+            if self.state == "up":
+                self._set_state("down", reason)
+
+    # -- the supervisor task ----------------------------------------------------------------
+
+    async def run(self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Connect, and reconnect with backoff whenever the connection ends; runs until cancelled.
+
+        Started with `TaskGroup.start`, it reports started once `settled()` can be awaited.
+        """
+        self._settled, self._changed, self._wake = anyio.Event(), anyio.Event(), anyio.Event()
+        task_status.started()
+        delay = self._backoff_initial
+        while True:
+            reason, was_up = await self._connect_once()
+            reason = self._redact.output(reason)  # it may carry the server's own output or URL
+            self._failures = 0 if was_up else self._failures + 1
+            if was_up:
+                delay = self._backoff_initial
+            # Say it once per new reason: a server that stays down must not flood the log.
+            level = logging.WARNING if reason != self.error else logging.DEBUG
+            logger.log(level, "MCP server %s is down: %s (retrying in %g s)", self.name, reason, delay)
+            self._set_state("down", reason)
+            self._settled.set()
+            with anyio.move_on_after(delay):  # a call waiting for this server cuts the backoff short
+                await self._wake.wait()
+            self._wake = anyio.Event()
+            delay = min(delay * 2, self._backoff_max)
+
+    async def _connect_once(self) -> tuple[str, bool]:
+        """One connection, from spawn or dial to its end; (why it ended, whether it was up)."""
+        self._lost, self._refresh, self._lost_reason = anyio.Event(), anyio.Event(), None
+        was_up = False
+        with stderr_scratch(self.config) as stderr:
+            try:
+                with anyio.CancelScope(deadline=anyio.current_time() + self._connect_timeout) as deadline:
+                    async with self._client(stderr) as client, anyio.create_task_group() as tasks:
+                        # Subscribe before listing, so no change between the two is missed.
+                        with anyio.move_on_after(self.config.timeout):
+                            await tasks.start(self._listener, client)
+                        await self._list(client)
+                        deadline.deadline = math.inf
+                        self.client, self.protocol_version = client, client.protocol_version
+                        was_up = self._ever_up = True
+                        self._failures = 0
+                        self._set_state("up", None)
+                        if self._settled is not None:
+                            self._settled.set()
+                        tasks.start_soon(self._refresher, client)
+                        await self._lost.wait()
+                        tasks.cancel_scope.cancel()
+                if deadline.cancelled_caught:
+                    return f"no answer to the MCP handshake within {self._connect_timeout:g} s", was_up
+                return (self._lost_reason or "the connection ended") + last_output(stderr), was_up
+            except Exception as exc:
+                return describe_failure(self.config, exc, was_up) + last_output(stderr), was_up
+            except BaseExceptionGroup as group:  # a failure while being cancelled: report the failure
+                _cancelled, failures = group.split(anyio.get_cancelled_exc_class())
+                if failures is None:
+                    raise
+                return describe_failure(self.config, failures, was_up) + last_output(stderr), was_up
+            finally:
+                self.client = None
+
+    def _client(self, stderr: TextIO | None) -> Client:
+        async def on_message(message: IncomingMessage) -> None:
+            if isinstance(message, ToolListChangedNotification) and self._refresh is not None:
+                self._refresh.set()
+            elif isinstance(message, FATAL_TRANSPORT_ERRORS):
+                self.lose(f"the connection failed: {message}")
+            elif isinstance(message, Exception):
+                logger.warning("MCP server %s: transport error: %s", self.name, self._redact(str(message)))
+
+        return open_client(
+            self.config,
+            config_dir=self._config_dir,
+            stderr=stderr,
+            on_eof=lambda: self.lose(ended(self.config)),
+            on_message=on_message,
+        )
+
+    async def _list(self, client: Client) -> None:
+        tools: list[Tool] = []
+        cursor: str | None = None
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            page = await client.list_tools(cursor=cursor)
+            tools += page.tools
+            cursor = page.next_cursor
+            if not cursor or cursor in seen:
+                break
+            seen.add(cursor)
+        allowed = self.config.tools
+        unique = {t.name: t for t in reversed(tools)}  # the first listing of a name wins
+        self.listed = [unique[t.name] for t in tools if allowed.allows(t.name) and unique[t.name] is t]
+        self._changes(tools_changed=True)
+
+    async def _refresher(self, client: Client) -> None:
+        while True:
+            assert self._refresh is not None
+            await self._refresh.wait()
+            self._refresh = anyio.Event()
+            try:
+                with anyio.fail_after(self.config.timeout):
+                    await self._list(client)
+            except Exception as exc:
+                logger.warning(
+                    "MCP server %s: re-listing tools failed: %s", self.name, self._redact(str(exc))
+                )
+
+    async def _listener(
+        self, client: Client, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
+    ) -> None:
+        """2026-07-28 servers announce list changes on a `subscriptions/listen` stream."""
+        started = False
+
+        def ready() -> None:
+            nonlocal started
+            if not started:
+                started = True
+                task_status.started()
+
+        while True:
+            try:
+                async with client.listen(tools_list_changed=True) as subscription:
+                    ready()
+                    async for _event in subscription:
+                        if self._refresh is not None:
+                            self._refresh.set()
+            except ListenNotSupportedError:
+                ready()
+                return  # handshake era: the notification reaches on_message instead
+            except MCPError as exc:
+                if exc.code != CONNECTION_CLOSED:
+                    logger.info("MCP server %s does not offer subscriptions/listen: %s", self.name, exc)
+                ready()
+                return
+            except Exception as exc:  # the stream dropped: listen again (a dead connection ends this task)
+                logger.info("MCP server %s: listen stream ended: %s", self.name, exc)
+            ready()
+            await anyio.sleep(self._backoff_initial)
+
+    def _set_state(self, state: ServerState, error: str | None) -> None:
+        self.state, self.error = state, self._redact.output(error) if error else None
+        self._changes(tools_changed=False)
+
+    def _changes(self, *, tools_changed: bool) -> None:
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = anyio.Event()
+        self._on_change(tools_changed)

@@ -1,0 +1,61 @@
+"""The widget actions the gateway issues, and the shape they come back in.
+
+Every action that calls a tool is built here, so the renderer, the templates and the server
+agree on one shape::
+
+    {"type": "tool.call",
+     "payload": {"tool": "todo.complete_task",          # qualified server.tool
+                 "arguments": {"id": 3},                 # fixed arguments, issued by us
+                 "source": {"tool": "todo.list_tasks",   # the call that produced the widget
+                            "arguments": {}}}}           # (lets the server re-render it)
+
+Forms add their fields under ``input.<property>``: the web component nests dotted names, so
+a submit arrives as ``payload["input"] = {"title": ..., ...}``. ``input`` is never part of
+what the gateway issued; everything else in the payload must match the issued action.
+
+Other action types: ``tool.form`` opens a tool's form (payload: tool, arguments to pre-fill),
+``tool.confirm`` runs a destructive call after the person confirmed it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+TOOL_CALL = "tool.call"
+TOOL_FORM = "tool.form"
+TOOL_CONFIRM = "tool.confirm"
+FORM_KEY = "input"
+"""The payload key form values arrive under (fields are named ``input.<property>``)."""
+
+
+def tool_call_action(
+    tool: str,
+    arguments: dict[str, Any] | None = None,
+    *,
+    source: dict[str, Any] | None = None,
+    action_type: str = TOOL_CALL,
+) -> dict[str, Any]:
+    """An ActionConfig dict that calls `tool` (qualified name) with fixed `arguments`."""
+    payload: dict[str, Any] = {"tool": tool, "arguments": dict(arguments or {})}
+    if source is not None:
+        payload["source"] = source
+    return {"type": action_type, "payload": payload, "handler": "server", "loadingBehavior": "container"}
+
+
+def open_form_action(tool: str, arguments: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An ActionConfig dict that answers with `tool`'s form, pre-filled with `arguments`."""
+    return tool_call_action(tool, arguments, action_type=TOOL_FORM)
+
+
+def form_field_name(path: str) -> str:
+    """The `name` of a form field for the argument at dotted `path` (``title`` → ``input.title``)."""
+    return f"{FORM_KEY}.{path}"
+
+
+TOOL_CANCEL = "tool.cancel"
+"""Dismisses a confirmation card; calls nothing, so it needs no verification."""
+
+
+def cancel_action() -> dict[str, Any]:
+    """An ActionConfig dict for the Cancel button of a confirmation card."""
+    return {"type": TOOL_CANCEL, "payload": {}, "handler": "server", "loadingBehavior": "container"}
