@@ -116,7 +116,7 @@ class ToolCaller:
                 result = await self.registry.call(tool, arguments, progress=progress)
             except ToolCallError as exc:
                 outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
-                rendered = self.renderer.error(*describe_failure(tool, exc), tool=tool)
+                rendered = self.renderer.error(*failure_text(tool, exc), tool=tool)
                 return CallOutcome(tool, arguments, rendered, error=str(exc))
             outcome, detail = ("error", _result_text(result)) if result.is_error else ("ok", None)
             rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
@@ -205,7 +205,7 @@ class ToolCaller:
         yield ThreadItemDoneEvent(item=widget_item(final_id, thread_id, outcome.rendered))
 
 
-def describe_failure(tool: ToolInfo, exc: ToolCallError) -> tuple[str, str]:
+def failure_text(tool: ToolInfo, exc: ToolCallError) -> tuple[str, str]:
     """The heading and message of the card for a call that produced no result.
 
     Whether the tool may have run decides the wording: a person retrying a call that in fact

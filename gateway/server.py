@@ -104,7 +104,7 @@ class GatewayServer(ProtocolServer):
         if tool.destructive:
             yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments))
             return
-        origin = CallOrigin(user_id=context.user_id, thread_id=thread.id, via="command")
+        origin = _origin(thread, context, "command")
         async for event in self._stream_call(thread, context, tool, arguments, origin):
             yield event
 
@@ -212,12 +212,9 @@ class GatewayServer(ProtocolServer):
             return
 
         if action.type == TOOL_CONFIRM:
-            call_origin = CallOrigin(
-                user_id=context.user_id, thread_id=thread.id, via="confirm", confirmed_by=context.user_id
-            )
+            call_origin = _origin(thread, context, "confirm", confirmed_by=context.user_id)
         else:
-            via = "form" if issued.form_fields is not None else "button"
-            call_origin = CallOrigin(user_id=context.user_id, thread_id=thread.id, via=via)
+            call_origin = _origin(thread, context, "form" if issued.form_fields is not None else "button")
         if tool.read_only:  # nothing changes: show the answer as a new widget
             async for event in self._stream_call(thread, context, tool, arguments, call_origin):
                 yield event
@@ -269,7 +266,7 @@ class GatewayServer(ProtocolServer):
         if not tool.read_only:  # never repeat a call that changes state
             return None
         arguments = _mapping(source.get("arguments"))
-        origin = CallOrigin(user_id=context.user_id, thread_id=thread.id, via="refresh")
+        origin = _origin(thread, context, "refresh")
         outcome = await self.caller.call(tool, arguments, origin=origin)
         return outcome.rendered if outcome.ok else None
 
@@ -326,15 +323,8 @@ class GatewayServer(ProtocolServer):
     def _widget_done(
         self, thread: ThreadMetadata, context: RequestContext, rendered: Rendered
     ) -> ThreadStreamEvent:
-        return ThreadItemDoneEvent(
-            item=WidgetItem(
-                id=self.store.generate_item_id("message", thread, context),
-                thread_id=thread.id,
-                created_at=datetime.now(),
-                widget=rendered.widget,
-                copy_text=rendered.copy_text,
-            )
-        )
+        item_id = self.store.generate_item_id("message", thread, context)
+        return ThreadItemDoneEvent(item=widget_item(item_id, thread.id, rendered))
 
     def _message(self, thread: ThreadMetadata, context: RequestContext, text: str) -> ThreadStreamEvent:
         return ThreadItemDoneEvent(
@@ -345,6 +335,13 @@ class GatewayServer(ProtocolServer):
                 content=[AssistantMessageContent(text=text)],
             )
         )
+
+
+def _origin(
+    thread: ThreadMetadata, context: RequestContext, via: str, *, confirmed_by: str | None = None
+) -> CallOrigin:
+    """Who is calling, from which thread, and how: what the audit log records."""
+    return CallOrigin(user_id=context.user_id, thread_id=thread.id, via=via, confirmed_by=confirmed_by)
 
 
 def _mapping(value: Any) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from gateway.store.audit import AuditEntry
 from gateway.store.sql import SQLStore
+from tests.support.audit import audit_entry
 from tests.support.chat import actions_for, form_action, last_widget
 from tests.support.gateway import ROOT, local_config, running_gateway, submit_form, write_config
 
@@ -116,21 +116,8 @@ def test_entries_older_than_the_retention_are_removed_at_start(tmp_path: Path) -
         store = await SQLStore.create(url)
         try:
             for age in (30, 1):
-                await store.audit.record(
-                    AuditEntry(
-                        at=datetime.now(UTC).replace(tzinfo=None) - timedelta(days=age),
-                        user_id="alice",
-                        thread_id=None,
-                        server="todo",
-                        tool=f"aged_{age}_days",
-                        arguments={},
-                        outcome="ok",
-                        detail=None,
-                        duration_ms=1.0,
-                        via="command",
-                        confirmed_by=None,
-                    )
-                )
+                at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=age)
+                await store.audit.record(audit_entry(at, tool=f"aged_{age}_days"))
         finally:
             await store.close()
 

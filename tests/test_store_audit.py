@@ -12,6 +12,7 @@ from sqlalchemy import inspect
 
 from gateway.store.audit import AuditEntry, AuditLog
 from gateway.store.sql import SQLStore
+from tests.support.audit import audit_entry
 
 START = datetime(2026, 11, 30, 9, 0, 0, 123456)
 
@@ -24,20 +25,7 @@ async def store(database_url: str) -> AsyncIterator[SQLStore]:
 
 
 def entry(at: datetime = START, user_id: str = "alice", **fields: Any) -> AuditEntry:
-    values: dict[str, Any] = {
-        "at": at,
-        "user_id": user_id,
-        "thread_id": "thr_1",
-        "server": "todo",
-        "tool": "add_todo",
-        "arguments": {"title": "milk"},
-        "outcome": "ok",
-        "detail": None,
-        "duration_ms": 12.5,
-        "via": "form",
-        "confirmed_by": None,
-    }
-    return AuditEntry(**{**values, **fields})
+    return audit_entry(at, user_id, **fields)
 
 
 async def record_minutes(audit: AuditLog, users: str, start: datetime = START) -> list[AuditEntry]:

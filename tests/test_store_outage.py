@@ -24,10 +24,10 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from gateway.errors import StoreUnavailableError
 from gateway.store import failures
-from gateway.store.audit import AuditEntry, utcnow
 from gateway.store.context import RequestContext
 from gateway.store.outage import Outage
 from gateway.store.sql import SQLStore
+from tests.support.audit import audit_entry
 from tests.support.postgres import PostgresCluster, postgres_cluster_running
 
 ALICE = RequestContext(user_id="alice")
@@ -63,22 +63,6 @@ def message(store: SQLStore, thread: ThreadMetadata) -> AssistantMessageItem:
     )
 
 
-def entry() -> AuditEntry:
-    return AuditEntry(
-        at=utcnow(),
-        user_id="alice",
-        thread_id=None,
-        server="todo",
-        tool="list_todos",
-        arguments={},
-        outcome="ok",
-        detail=None,
-        duration_ms=1.0,
-        via="command",
-        confirmed_by=None,
-    )
-
-
 def every_kind_of_call(store: SQLStore, thread: ThreadMetadata) -> list[Callable[[], Awaitable[Any]]]:
     """One call of each kind: reads, writes, the audit log, claims and the health ping."""
     return [
@@ -91,7 +75,7 @@ def every_kind_of_call(store: SQLStore, thread: ThreadMetadata) -> list[Callable
         lambda: store.save_attachment(
             FileAttachment(id="atc_x", name="a.txt", mime_type="text/plain"), ALICE
         ),
-        lambda: store.audit.record(entry()),
+        lambda: store.audit.record(audit_entry()),
         lambda: store.audit.entries(limit=5),
         lambda: store.claims.claim(f"card-{time.monotonic_ns()}", "alice"),
         lambda: store.ping(timeout=2.0),

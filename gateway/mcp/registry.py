@@ -27,7 +27,7 @@ from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import ValidationError
 
-from gateway.config import RemoteServerConfig, ServerConfig
+from gateway.config import ServerConfig
 from gateway.errors import (
     InvalidArgumentsError,
     ServerUnavailableError,
@@ -39,7 +39,7 @@ from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
 from gateway.mcp.naming import assign_model_names
 from gateway.mcp.supervisor import ServerSupervisor
 from gateway.mcp.validation import validate_arguments
-from gateway.redact import Redactor, url_secrets
+from gateway.redact import Redactor
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
@@ -63,13 +63,8 @@ class ToolRegistry:
         connect_timeout: float = 30.0,
         redactor: Redactor | None = None,
     ) -> None:
-        # Without the whole config's redactor, the servers' own URLs still name their secrets.
-        self._redact = redactor or Redactor(
-            secret
-            for cfg in servers.values()
-            if isinstance(cfg, RemoteServerConfig)
-            for secret in url_secrets(cfg.url)
-        )
+        # The default still masks every URL's credentials and query values wherever one appears.
+        self._redact = redactor or Redactor()
         self._servers = {
             name: ServerSupervisor(
                 name,
