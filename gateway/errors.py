@@ -6,6 +6,7 @@
     └── ToolCallError            a tool could not be called or did not answer
         ├── UnknownToolError     no tool by that name (carries close matches)
         ├── InvalidArgumentsError  arguments do not match the tool's inputSchema (per field)
+        ├── OutputSchemaError    the result broke the tool's own outputSchema (the SDK discarded it)
         ├── ServerUnavailableError the tool's server is down or its session broke
         └── ToolTimeoutError     the call outlived the server's timeout and was cancelled
 
@@ -59,6 +60,11 @@ class InvalidArgumentsError(ToolCallError):
         self.problems = problems
         detail = "; ".join(f"{field or '(arguments)'}: {msg}" for field, msg in problems.items())
         super().__init__(f"Invalid arguments for {tool}: {detail}")
+
+
+class OutputSchemaError(ToolCallError):
+    """The tool answered, but its structuredContent does not match its outputSchema (or that
+    schema is unusable); the SDK refuses such a result, so there is nothing to render."""
 
 
 class ServerUnavailableError(ToolCallError):

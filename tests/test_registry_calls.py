@@ -7,7 +7,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from gateway.errors import InvalidArgumentsError, ToolCallError, ToolTimeoutError
+from gateway.errors import InvalidArgumentsError, OutputSchemaError, ToolTimeoutError
 from gateway.mcp.registry import ToolRegistry
 from tests.servers.launch import http_server, python_server, todo_server
 
@@ -40,13 +40,29 @@ async def test_an_error_result_is_returned_not_raised(tmp_path: Path) -> None:
 
 async def test_structured_content_that_breaks_the_output_schema_is_a_clear_error() -> None:
     async with ToolRegistry({"paged": python_server("tests.servers.paged", "3", "2")}) as registry:
-        with pytest.raises(ToolCallError) as broken:
+        with pytest.raises(OutputSchemaError) as broken:
             await registry.call("paged.bad_point", {})
     message = str(broken.value)
     assert message.startswith(
         "paged.bad_point returned structured content that does not match its output schema"
     )
     assert "'y' is a required property" in message
+
+
+async def test_a_missing_or_uncheckable_structured_result_is_an_output_schema_error() -> None:
+    async with ToolRegistry({"paged": python_server("tests.servers.paged", "3", "2")}) as registry:
+        with pytest.raises(OutputSchemaError) as missing:
+            await registry.call("paged.no_point", {})
+        with pytest.raises(OutputSchemaError) as odd:
+            await registry.call("paged.odd_point", {})
+        ok = await registry.call("paged.tool_0", {})  # the session is fine afterwards
+    assert str(missing.value) == (
+        "paged.no_point returned no structured content, though its output schema asks for it"
+    )
+    assert str(odd.value).startswith("paged.odd_point returned a result its own output schema cannot check")
+    assert "3 is not of type 'array'" in str(odd.value)
+    assert missing.value.may_have_run and odd.value.may_have_run
+    assert ok.content[0].type == "text" and ok.content[0].text == "tool_0"
 
 
 async def test_many_concurrent_calls_share_one_session(tmp_path: Path) -> None:

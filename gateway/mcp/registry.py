@@ -30,6 +30,7 @@ from pydantic import ValidationError
 from gateway.config import ServerConfig
 from gateway.errors import (
     InvalidArgumentsError,
+    OutputSchemaError,
     ServerUnavailableError,
     ToolCallError,
     ToolTimeoutError,
@@ -37,6 +38,7 @@ from gateway.errors import (
 )
 from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
 from gateway.mcp.naming import assign_model_names
+from gateway.mcp.output_schema import output_schema_mismatch
 from gateway.mcp.supervisor import ServerSupervisor
 from gateway.mcp.validation import validate_arguments
 from gateway.redact import Redactor
@@ -240,16 +242,12 @@ class ToolRegistry:
                 self._redact(f"{info.qualified} failed: {exc.error.message} (MCP error {exc.code})")
             ) from None
         except RuntimeError as exc:
-            first = str(exc).split("\n", 1)[0]
-            if "structured content" in first or first.startswith("Invalid schema for tool"):  # output schema
-                detail = first.split(f"tool {info.name}: ", 1)[-1]
-                raise ToolCallError(
-                    self._redact(
-                        f"{info.qualified} returned structured content that does not match its "
-                        f"output schema: {detail}"
-                    ),
-                    may_have_run=True,
+            mismatch = output_schema_mismatch(exc)
+            if mismatch is not None:
+                raise OutputSchemaError(
+                    self._redact(f"{info.qualified} returned {mismatch}"), may_have_run=True
                 ) from None
+            first = str(exc).split("\n", 1)[0]
             if server.client is not client:  # the connection ended between the check and the call
                 raise ServerUnavailableError(
                     f"{info.qualified}: the connection to {server.name} ended during the call",

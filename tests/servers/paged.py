@@ -2,7 +2,8 @@
 
 It lists COUNT tools (`tool_000` …) PAGE at a time behind opaque cursors, as the SDK's
 MCPServer never does. Each tool echoes its own name. `bad_point` declares an output schema
-and returns structured content that breaks it (the client must notice).
+and returns structured content that breaks it (the client must notice); `no_point` declares
+it and returns none; `odd_point` declares an output schema that is not valid JSON Schema.
 """
 
 from __future__ import annotations
@@ -41,6 +42,12 @@ def build_server(count: int, page: int) -> Server[Any]:
         for i in range(count)
     ]
     tools.append(Tool(name="bad_point", input_schema={"type": "object"}, output_schema=POINT))
+    tools.append(Tool(name="no_point", input_schema={"type": "object"}, output_schema=POINT))
+    tools.append(
+        Tool(
+            name="odd_point", input_schema={"type": "object"}, output_schema={"type": "object", "required": 3}
+        )
+    )
 
     async def list_tools(_ctx: Any, params: PaginatedRequestParams | None) -> ListToolsResult:
         start = int(params.cursor) if params and params.cursor else 0
@@ -52,6 +59,8 @@ def build_server(count: int, page: int) -> Server[Any]:
             return CallToolResult(
                 content=[TextContent(type="text", text="x=nope")], structured_content={"x": "nope"}
             )
+        if params.name == "odd_point":
+            return CallToolResult(content=[TextContent(type="text", text="{}")], structured_content={})
         return CallToolResult(content=[TextContent(type="text", text=params.name)])
 
     return Server("paged", on_list_tools=list_tools, on_call_tool=call_tool)
