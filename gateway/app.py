@@ -1,17 +1,21 @@
-"""The FastAPI app: POST /chatkit, GET / (the chat page), GET /health.
+"""The FastAPI app: POST /chatkit, GET / (the chat page), GET /health, POST /admin/reload.
 
 `create_app(config)` wires the parts once: the store, the MCP tool registry, the renderer and
 the ChatKit server; the app's lifespan opens the store, connects the servers, and keeps the
-audit log to its retention.
+audit log to its retention. Given the config file's path, it also reloads that file on
+SIGHUP, on a change, and on an authorized POST /admin/reload (gateway.reload).
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -23,9 +27,11 @@ from gateway.auth import Authenticator, Unauthenticated
 from gateway.calls import ToolCaller
 from gateway.config import GatewayConfig
 from gateway.endpoint import ChatKitEndpoint
-from gateway.errors import StoreUnavailableError
+from gateway.errors import ConfigError, StoreUnavailableError
 from gateway.mcp.registry import ToolRegistry
 from gateway.origin import OriginPolicy
+from gateway.redact import redact_logs
+from gateway.reload import ConfigReloader
 from gateway.render.renderer import Renderer
 from gateway.server import GatewayServer
 from gateway.store.audit import AuditLog
@@ -55,9 +61,10 @@ def _log_servers(registry: ToolRegistry) -> None:
             )
 
 
-async def _prune_audit(audit: AuditLog, retention_days: float) -> None:
-    """Keep the audit log to its retention: at start, then every hour."""
+async def _prune_audit(audit: AuditLog, retention: Callable[[], float]) -> None:
+    """Keep the audit log to its retention (as configured now): at start, then every hour."""
     while True:
+        retention_days = retention()
         cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=retention_days)
         try:
             removed = await audit.prune(cutoff)
@@ -70,8 +77,22 @@ async def _prune_audit(audit: AuditLog, retention_days: float) -> None:
         await anyio.sleep(AUDIT_PRUNE_INTERVAL_S)
 
 
-def create_app(config: GatewayConfig) -> FastAPI:
-    """The gateway as an ASGI app; nothing connects until the app starts."""
+@dataclass
+class _Live:
+    """What a reload changes outside the parts it reconfigures itself."""
+
+    page: str
+    retention_days: float
+
+
+def create_app(
+    config: GatewayConfig, *, config_path: Path | None = None, admin_token: str | None = None
+) -> FastAPI:
+    """The gateway as an ASGI app; nothing connects until the app starts.
+
+    With `config_path`, the app reloads that file on SIGHUP and when it changes (unless
+    `server.watch_config` is off); with `admin_token` too, on POST /admin/reload.
+    """
     store = SQLStore(config.store_url())
     redactor = config.redactor()
     registry = ToolRegistry(config.mcp_servers, config_dir=config.config_dir, redactor=redactor)
@@ -79,9 +100,23 @@ def create_app(config: GatewayConfig) -> FastAPI:
         registry, Renderer(config.render, config.config_dir), audit=store.audit, redactor=redactor
     )
     server = GatewayServer(store, caller, store.claims)
-    auth = Authenticator(config.auth)
-    endpoint = ChatKitEndpoint(server, auth, OriginPolicy(config), config.server.max_body_bytes)
-    page = render_page(config.ui)
+    endpoint = ChatKitEndpoint(
+        server, Authenticator(config.auth), OriginPolicy(config), config.server.max_body_bytes
+    )
+    live = _Live(page=render_page(config.ui), retention_days=config.audit.retention_days)
+
+    def applied(new: GatewayConfig) -> None:
+        live.page = render_page(new.ui)
+        live.retention_days = new.audit.retention_days
+        redact_logs(new.redactor(), "uvicorn")
+
+    reloader = (
+        ConfigReloader(
+            config_path, config, registry=registry, caller=caller, endpoint=endpoint, on_applied=applied
+        )
+        if config_path is not None
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -89,7 +124,9 @@ def create_app(config: GatewayConfig) -> FastAPI:
         try:
             async with registry, anyio.create_task_group() as background:
                 _log_servers(registry)
-                background.start_soon(_prune_audit, store.audit, config.audit.retention_days)
+                background.start_soon(_prune_audit, store.audit, lambda: live.retention_days)
+                if reloader is not None:
+                    await background.start(reloader.run, config.server.watch_config)
                 yield
                 background.cancel_scope.cancel()
         finally:
@@ -99,6 +136,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
     app.state.registry = registry
     app.state.store = store
     app.state.server = server
+    app.state.reloader = reloader
     if config.server.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -110,7 +148,21 @@ def create_app(config: GatewayConfig) -> FastAPI:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index() -> HTMLResponse:
-        return HTMLResponse(page)
+        return HTMLResponse(live.page)
+
+    if reloader is not None and admin_token:
+
+        @app.post("/admin/reload", include_in_schema=False)
+        async def reload(request: Request) -> JSONResponse:
+            """Reload the config file; for `gateway reload`, which reads the token from the runtime dir."""
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+            if not hmac.compare_digest(given.encode(), admin_token.encode()):
+                return JSONResponse({"error": "a valid admin token is required"}, status_code=401)
+            try:
+                report = await reloader.reload("gateway reload")
+            except ConfigError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=422)
+            return JSONResponse(report.as_json())
 
     @app.get("/health")
     async def health(request: Request) -> JSONResponse:
@@ -146,6 +198,7 @@ def create_app(config: GatewayConfig) -> FastAPI:
         degraded = any(s["state"] != "up" for s in servers if s["state"] != "disabled")
         status = "unavailable" if not store_status["ok"] else "degraded" if degraded else "ok"
         code = 200 if store_status["ok"] else 503
+        auth = endpoint.auth
         if auth.enabled:
             try:
                 auth.authenticate(request.headers, request.client.host if request.client else None)

@@ -1,4 +1,4 @@
-"""The command line: serve · check · tools · call · audit.
+"""The command line: serve · check · reload · tools · call · audit.
 
 A thin layer over the same config, registry and app the server uses (like uvicorn's main).
 A user's mistake is one line on stderr and a non-zero exit, never a traceback:
@@ -8,19 +8,25 @@ A user's mistake is one line on stderr and a non-zero exit, never a traceback:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import re
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
-from mcp.types import AudioContent, CallToolResult, ImageContent, ResourceLink, TextContent
+from mcp.types import CallToolResult
 
-from gateway import safe_json
+from gateway import cli_output as output
+from gateway import runtime, safe_json
 from gateway.config import GatewayConfig, load_config
 from gateway.errors import (
     ConfigError,
@@ -38,6 +44,8 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands tha
     from gateway.store.audit import AuditEntry
 
 OK, FAILED, USAGE = 0, 1, 2
+RELOAD_TIMEOUT_S = 120.0
+"""How long `reload` waits for a gateway: it answers once the new servers have connected or failed."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="default: 8000")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     command("check", _check, "validate the config file and exit")
+    reload = command("reload", _reload, "make the running gateways serving the config file reload it")
+    reload.add_argument("--port", type=int, help="only the gateway on this port")
     tools = command("tools", _tools, "connect to the MCP servers and list their tools")
     tools.add_argument("--json", action="store_true", help="machine-readable output")
     call = command("call", _call, "call one tool and print its result")
@@ -98,29 +108,68 @@ def _serve(args: argparse.Namespace) -> int:
 
     from gateway.app import create_app
 
-    config = load_config(args.config)
+    config_file = Path(args.config)
+    config = load_config(config_file)
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config),
-            host=args.host,
-            port=args.port,
-            log_level=args.log_level,
-            # The peer address must be the TCP peer: auth trusts a user header only from the
-            # configured proxies, so X-Forwarded-For may not rewrite who the peer is.
-            proxy_headers=False,
-            timeout_graceful_shutdown=config.server.shutdown_grace,
+    with contextlib.ExitStack() as stack:
+        token: str | None = None
+        try:  # so that `gateway reload` finds this process
+            token = stack.enter_context(runtime.announced(config_file, args.host, args.port)).token
+        except OSError as exc:
+            logging.getLogger(__name__).warning("`gateway reload` cannot reach this gateway: %s", exc)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                create_app(config, config_path=config_file, admin_token=token),
+                host=args.host,
+                port=args.port,
+                log_level=args.log_level,
+                # The peer address must be the TCP peer: auth trusts a user header only from the
+                # configured proxies, so X-Forwarded-For may not rewrite who the peer is.
+                proxy_headers=False,
+                timeout_graceful_shutdown=config.server.shutdown_grace,
+            )
         )
-    )
-    redact_logs(config.redactor(), "uvicorn")  # after uvicorn set up its own handlers
-    server.run()
+        redact_logs(config.redactor(), "uvicorn")  # after uvicorn set up its own handlers
+        server.run()
     return OK
 
 
 def _check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    print(f"{args.config}: ok: {_summary(config)}")
+    print(f"{args.config}: ok: {output.summary(config)}")
     return OK
+
+
+def _reload(args: argparse.Namespace) -> int:
+    config_file = Path(args.config)
+    load_config(config_file)  # an invalid file is refused here, with its key paths, as the gateway would
+    targets = [g for g in runtime.running(config_file) if args.port in (None, _port(g.url))]
+    if not targets:
+        _error(
+            f"no running gateway serves {config_file.resolve()}; start one with: gateway serve --config {args.config}"
+        )
+        return FAILED
+    status = OK
+    for gateway in targets:
+        request = urllib.request.Request(
+            f"{gateway.url}/admin/reload", method="POST", headers={"Authorization": f"Bearer {gateway.token}"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=RELOAD_TIMEOUT_S) as answer:
+                report = json.loads(answer.read())
+            print(f"{gateway.url} (pid {gateway.pid}): {report['summary']}")
+        except urllib.error.HTTPError as exc:
+            detail = json.loads(exc.read() or b"{}").get("error", exc.reason)
+            _error(f"{gateway.url} (pid {gateway.pid}) refused the reload: {detail}")
+            status = USAGE if exc.code == 422 else FAILED
+        except (OSError, ValueError) as exc:
+            _error(f"{gateway.url} (pid {gateway.pid}) did not answer: {exc}")
+            status = FAILED
+    return status
+
+
+def _port(url: str) -> int | None:
+    return urllib.parse.urlsplit(url).port
 
 
 def _tools(args: argparse.Namespace) -> int:
@@ -130,11 +179,12 @@ def _tools(args: argparse.Namespace) -> int:
     if args.json:
         print(
             json.dumps(
-                {"servers": [asdict(s) for s in servers], "tools": [_tool_json(t) for t in tools]}, indent=2
+                {"servers": [asdict(s) for s in servers], "tools": [output.tool_json(t) for t in tools]},
+                indent=2,
             )
         )
     else:
-        print(_table(servers, tools))
+        print(output.table(servers, tools))
     return OK if all(s.state in ("up", "disabled") for s in servers) else FAILED
 
 
@@ -161,9 +211,9 @@ def _call(args: argparse.Namespace) -> int:
         _error(str(exc))
         return FAILED
     if result.is_error:
-        _error(f"{tool.qualified} answered with an error: {_text(result) or '(no message)'}")
+        _error(f"{tool.qualified} answered with an error: {output.text(result) or '(no message)'}")
         return FAILED
-    print(_render(result))
+    print(output.render(result))
     return OK
 
 
@@ -265,82 +315,6 @@ async def _call_tool(
                 ) from None
             raise
         return tool, await registry.call(tool, arguments, progress=progress)
-
-
-def _summary(config: GatewayConfig) -> str:
-    servers = config.mcp_servers
-    named = ", ".join(f"{name} ({s.transport})" for name, s in servers.items()) or "none"
-    parts = [
-        f"{len(servers)} MCP server{'s' if len(servers) != 1 else ''}: {named}",
-        f"store {config.store.url.split(':', 1)[0]}",
-        f"model {config.model.model}" if config.model else "no model",
-        "auth on" if config.auth else "no auth",
-    ]
-    return "; ".join(parts)
-
-
-def _flags(tool: ToolInfo) -> list[str]:
-    hints = tool.annotations
-    if hints is None:
-        return []
-    named = [
-        (hints.read_only_hint, "read-only"),
-        (hints.destructive_hint, "destructive"),
-        (hints.idempotent_hint, "idempotent"),
-        (hints.open_world_hint, "open-world"),
-    ]
-    return [label for value, label in named if value]
-
-
-def _tool_json(tool: ToolInfo) -> dict[str, Any]:
-    return {
-        "server": tool.server,
-        "name": tool.name,
-        "qualified": tool.qualified,
-        "model_name": tool.model_name,
-        "title": tool.title,
-        "description": tool.description,
-        "flags": _flags(tool),
-        "input_schema": tool.input_schema,
-        "output_schema": tool.output_schema,
-    }
-
-
-def _table(servers: list[ServerStatus], tools: list[ToolInfo]) -> str:
-    lines: list[str] = []
-    for server in servers:
-        detail = {
-            "up": f"{server.tool_count} tools, protocol {server.protocol_version}",
-            "disabled": "disabled in the config",
-        }.get(server.state, server.error or "")
-        lines.append(f"{server.name} [{server.state}] {server.transport}: {detail}")
-        mine = [t for t in tools if t.server == server.name]
-        width = max((len(t.qualified) for t in mine), default=0)
-        for tool in mine:
-            flags = ", ".join(_flags(tool))
-            title = tool.title or tool.description.split("\n", 1)[0][:60]
-            lines.append(f"  {tool.qualified:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip())
-    return "\n".join(lines) or "no MCP servers configured"
-
-
-def _text(result: CallToolResult) -> str:
-    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
-
-
-def _render(result: CallToolResult) -> str:
-    if result.structured_content is not None:
-        return json.dumps(result.structured_content, indent=2, ensure_ascii=False)
-    lines: list[str] = []
-    for block in result.content:
-        if isinstance(block, TextContent):
-            lines.append(block.text)
-        elif isinstance(block, ImageContent | AudioContent):
-            lines.append(f"[{block.type} {block.mime_type}, {len(block.data) * 3 // 4} bytes]")
-        elif isinstance(block, ResourceLink):
-            lines.append(f"[resource link {block.uri}]")
-        else:
-            lines.append(f"[{block.type}]")
-    return "\n".join(lines)
 
 
 def _quiet(config: GatewayConfig) -> None:

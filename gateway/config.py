@@ -217,6 +217,8 @@ class ServerSettings(BaseModel):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     shutdown_grace: int = Field(default=5, ge=0)
     """Seconds running requests get to finish after SIGTERM; the rest end with a saved error."""
+    watch_config: bool = True
+    """Reload the config file when it changes (SIGHUP and `gateway reload` work either way)."""
 
 
 class AuditConfig(BaseModel):

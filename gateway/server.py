@@ -41,6 +41,7 @@ from gateway.mcp.validation import validate_arguments
 from gateway.planning.commands import parse_command
 from gateway.protocol import SAVE_TIMEOUT_S, ProtocolServer
 from gateway.render.forms import coerce_form_values
+from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
 from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
@@ -65,7 +66,11 @@ class GatewayServer(ProtocolServer):
         self.caller = caller
         self.claims = claims
         self.registry = caller.registry
-        self.renderer = caller.renderer
+
+    @property
+    def renderer(self) -> Renderer:
+        """The caller's renderer: a config reload replaces it, and the next request uses the new one."""
+        return self.caller.renderer
 
     # -- messages -------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -52,6 +53,15 @@ ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
 _CALL_GRACE = 5.0  # the SDK times calls out; this bound only catches a wedged transport
 
 
+@dataclass(frozen=True)
+class ServerChanges:
+    """What a reconfiguration did, by server name."""
+
+    added: list[str] = field(default_factory=list[str])
+    removed: list[str] = field(default_factory=list[str])
+    restarted: list[str] = field(default_factory=list[str])
+
+
 class ToolRegistry:
     """Every configured server's tools, by `server.tool`, model name, or unique bare name."""
 
@@ -67,26 +77,28 @@ class ToolRegistry:
     ) -> None:
         # The default still masks every URL's credentials and query values wherever one appears.
         self._redact = redactor or Redactor()
-        self._servers = {
-            name: ServerSupervisor(
-                name,
-                cfg,
-                config_dir=config_dir,
-                redactor=self._redact,
-                on_change=self._server_changed,
-                backoff_initial=backoff_initial,
-                backoff_max=backoff_max,
-                connect_timeout=connect_timeout,
-            )
-            for name, cfg in servers.items()
-        }
+        self._config_dir = config_dir
+        self._backoff = (backoff_initial, backoff_max)
         self._connect_timeout = connect_timeout
+        self._servers = {name: self._supervisor(name, cfg) for name, cfg in servers.items()}
         self._tools: dict[str, ToolInfo] = {}
         self._by_model: dict[str, ToolInfo] = {}
         self._by_bare: dict[str, list[ToolInfo]] = {}
         self._listeners: list[Callable[[], None]] = []
         self._changed: anyio.Event | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
+
+    def _supervisor(self, name: str, config: ServerConfig) -> ServerSupervisor:
+        return ServerSupervisor(
+            name,
+            config,
+            config_dir=self._config_dir,
+            redactor=self._redact,
+            on_change=self._server_changed,
+            backoff_initial=self._backoff[0],
+            backoff_max=self._backoff[1],
+            connect_timeout=self._connect_timeout,
+        )
 
     # -- lifetime ---------------------------------------------------------------------------
 
@@ -111,6 +123,42 @@ class ToolRegistry:
         task_group, self._task_group = self._task_group, None
         task_group.cancel_scope.cancel()
         await task_group.__aexit__(None, None, None)
+
+    async def reconfigure(
+        self, servers: Mapping[str, ServerConfig], *, redactor: Redactor | None = None
+    ) -> ServerChanges:
+        """Take a new set of server configurations while running.
+
+        Added servers are started, removed ones stopped, and changed ones (any setting differs)
+        replaced by a fresh connection; unchanged servers and their calls are not touched. A
+        replaced or removed server is stopped in the background once its calls in flight have
+        finished (at most its `timeout`), while new calls already go to its replacement.
+        Returns once every new connection has connected or failed once.
+        """
+        if self._task_group is None:
+            raise RuntimeError("the registry is not started")
+        if redactor is not None:
+            self._redact = redactor
+        old = self._servers
+        changes = ServerChanges(
+            added=[n for n in servers if n not in old],
+            removed=[n for n in old if n not in servers],
+            restarted=[n for n in servers if n in old and old[n].config != servers[n]],
+        )
+        fresh = {*changes.added, *changes.restarted}
+        self._servers = {n: self._supervisor(n, cfg) if n in fresh else old[n] for n, cfg in servers.items()}
+        for name in [*changes.removed, *changes.restarted]:
+            retired = old[name]
+            self._task_group.start_soon(retired.stop, retired.config.timeout, name=f"stop mcp server {name}")
+        started = [self._servers[n] for n in fresh if self._servers[n].config.enabled]
+        for server in started:
+            await self._task_group.start(server.run, name=f"mcp server {server.name}")
+        self._rebuild()
+        self._notify()
+        with anyio.move_on_after(self._connect_timeout + 1):
+            for server in started:
+                await server.settled()
+        return changes
 
     async def __aenter__(self) -> ToolRegistry:
         await self.start()
@@ -211,6 +259,16 @@ class ToolRegistry:
             return await self._call_once(server, info, args, progress)
 
     async def _call_once(
+        self,
+        server: ServerSupervisor,
+        info: ToolInfo,
+        args: dict[str, Any],
+        progress: ProgressCallback | None,
+    ) -> CallToolResult:
+        with server.in_call():
+            return await self._call_on(server, info, args, progress)
+
+    async def _call_on(
         self,
         server: ServerSupervisor,
         info: ToolInfo,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -83,6 +84,10 @@ class ServerSupervisor:
         self._lost: anyio.Event | None = None
         self._lost_reason: str | None = None
         self._refresh: anyio.Event | None = None
+        self._scope: anyio.CancelScope | None = None
+        self._stopped: anyio.Event | None = None
+        self._in_flight = 0
+        self._idle: anyio.Event | None = None
 
     @property
     def transport(self) -> str:
@@ -138,6 +143,37 @@ class ServerSupervisor:
                 await changed.wait()
         return self.client if self.state == "up" else None
 
+    @contextmanager
+    def in_call(self) -> Iterator[None]:
+        """Count a call in flight for the time of the block: `stop()` lets such calls finish."""
+        self._in_flight += 1
+        try:
+            yield
+        finally:
+            self._in_flight -= 1
+            if self._in_flight == 0 and self._idle is not None:
+                self._idle.set()
+
+    async def stop(self, grace: float = 0.0) -> None:
+        """End the connection for good, once the calls in flight have finished (at most `grace` s).
+
+        A configuration reload stops a removed or changed server this way; its replacement
+        takes new calls meanwhile, so nothing waits on the one going away.
+        """
+        if self._in_flight:
+            self._idle = anyio.Event()
+            with anyio.move_on_after(grace):
+                await self._idle.wait()
+            if self._in_flight:
+                logger.warning(
+                    "MCP server %s: stopping with %d calls still in flight after %g s",
+                    self.name, self._in_flight, grace,
+                )  # fmt: skip
+        if self._scope is None or self._stopped is None:  # never started (disabled)
+            return
+        self._scope.cancel()
+        await self._stopped.wait()
+
     def lose(self, reason: str) -> None:
         """End the current connection: down at once (no call may use it), then reconnected."""
         if self._lost is not None and not self._lost.is_set():
@@ -154,7 +190,16 @@ class ServerSupervisor:
         Started with `TaskGroup.start`, it reports started once `settled()` can be awaited.
         """
         self._settled, self._changed, self._wake = anyio.Event(), anyio.Event(), anyio.Event()
-        task_status.started()
+        stopped = self._stopped = anyio.Event()
+        try:
+            with anyio.CancelScope() as self._scope:
+                task_status.started()
+                await self._reconnect_forever()
+        finally:
+            stopped.set()
+
+    async def _reconnect_forever(self) -> None:
+        assert self._settled is not None and self._wake is not None
         delay = self._backoff_initial
         while True:
             reason, was_up = await self._connect_once()

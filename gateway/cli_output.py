@@ -1,0 +1,87 @@
+"""What the command line prints: the config summary, the tool table, a result as text."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from mcp.types import AudioContent, CallToolResult, ImageContent, ResourceLink, TextContent
+
+from gateway.config import GatewayConfig
+from gateway.vocabulary.tools import ServerStatus, ToolInfo
+
+
+def summary(config: GatewayConfig) -> str:
+    servers = config.mcp_servers
+    named = ", ".join(f"{name} ({s.transport})" for name, s in servers.items()) or "none"
+    parts = [
+        f"{len(servers)} MCP server{'s' if len(servers) != 1 else ''}: {named}",
+        f"store {config.store.url.split(':', 1)[0]}",
+        f"model {config.model.model}" if config.model else "no model",
+        "auth on" if config.auth else "no auth",
+    ]
+    return "; ".join(parts)
+
+
+def tool_flags(tool: ToolInfo) -> list[str]:
+    hints = tool.annotations
+    if hints is None:
+        return []
+    named = [
+        (hints.read_only_hint, "read-only"),
+        (hints.destructive_hint, "destructive"),
+        (hints.idempotent_hint, "idempotent"),
+        (hints.open_world_hint, "open-world"),
+    ]
+    return [label for value, label in named if value]
+
+
+def tool_json(tool: ToolInfo) -> dict[str, Any]:
+    return {
+        "server": tool.server,
+        "name": tool.name,
+        "qualified": tool.qualified,
+        "model_name": tool.model_name,
+        "title": tool.title,
+        "description": tool.description,
+        "flags": tool_flags(tool),
+        "input_schema": tool.input_schema,
+        "output_schema": tool.output_schema,
+    }
+
+
+def table(servers: list[ServerStatus], tools: list[ToolInfo]) -> str:
+    lines: list[str] = []
+    for server in servers:
+        detail = {
+            "up": f"{server.tool_count} tools, protocol {server.protocol_version}",
+            "disabled": "disabled in the config",
+        }.get(server.state, server.error or "")
+        lines.append(f"{server.name} [{server.state}] {server.transport}: {detail}")
+        mine = [t for t in tools if t.server == server.name]
+        width = max((len(t.qualified) for t in mine), default=0)
+        for tool in mine:
+            flags = ", ".join(tool_flags(tool))
+            title = tool.title or tool.description.split("\n", 1)[0][:60]
+            lines.append(f"  {tool.qualified:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip())
+    return "\n".join(lines) or "no MCP servers configured"
+
+
+def text(result: CallToolResult) -> str:
+    return "\n".join(block.text for block in result.content if isinstance(block, TextContent))
+
+
+def render(result: CallToolResult) -> str:
+    if result.structured_content is not None:
+        return json.dumps(result.structured_content, indent=2, ensure_ascii=False)
+    lines: list[str] = []
+    for block in result.content:
+        if isinstance(block, TextContent):
+            lines.append(block.text)
+        elif isinstance(block, ImageContent | AudioContent):
+            lines.append(f"[{block.type} {block.mime_type}, {len(block.data) * 3 // 4} bytes]")
+        elif isinstance(block, ResourceLink):
+            lines.append(f"[resource link {block.uri}]")
+        else:
+            lines.append(f"[{block.type}]")
+    return "\n".join(lines)
