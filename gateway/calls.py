@@ -36,7 +36,7 @@ from gateway.redact import Redactor
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.audit import AuditEntry
-from gateway.vocabulary.tools import ToolInfo
+from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
 logger = logging.getLogger(__name__)
 
@@ -103,17 +103,18 @@ class ToolCaller:
     async def call(
         self,
         tool: ToolInfo,
-        arguments: dict[str, Any],
+        checked: CheckedArguments,
         *,
         origin: CallOrigin,
         progress: Callable[[float, float | None, str | None], Any] | None = None,
     ) -> CallOutcome:
         """Call, audit and render; never raises for a failed call."""
+        arguments = checked.values
         started_at, started = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
         outcome, detail = "interrupted", "the call was cancelled before it answered"
         try:
             try:
-                result = await self.registry.call(tool, arguments, progress=progress)
+                result = await self.registry.call(tool, checked, progress=progress)
             except ToolCallError as exc:
                 outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
                 rendered = self.renderer.error(*failure_text(tool, exc), tool=tool)
@@ -164,7 +165,7 @@ class ToolCaller:
         self,
         thread_id: str,
         tool: ToolInfo,
-        arguments: dict[str, Any],
+        arguments: CheckedArguments,
         new_id: Callable[[], str],
         *,
         origin: CallOrigin,

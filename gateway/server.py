@@ -37,15 +37,14 @@ from gateway import safe_json
 from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
 from gateway.errors import UnknownToolError
 from gateway.issued import find_issued, form_input
-from gateway.mcp.validation import validate_arguments
+from gateway.planning.arguments import prepare_arguments
 from gateway.planning.commands import parse_command
 from gateway.protocol import SAVE_TIMEOUT_S, ProtocolServer
-from gateway.render.forms import coerce_form_values
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
 from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
-from gateway.vocabulary.tools import ToolInfo
+from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
 logger = logging.getLogger(__name__)
 
@@ -94,23 +93,16 @@ class GatewayServer(ProtocolServer):
         except UnknownToolError as exc:
             yield self._message(thread, context, f"{exc} Type /tools to see every tool.")
             return
-        arguments = command.arguments
-        problems: dict[str, str] = {}
-        if command.problem:
-            problems[""] = command.problem
-        elif command.raw:
-            arguments, problems = coerce_form_values(tool.input_schema, arguments)
-        if not problems:
-            problems = validate_arguments(tool.input_schema, arguments)
-        if problems:
-            form = self.renderer.form(tool, values=arguments, problems=problems)
+        arguments = prepare_arguments(tool, command.arguments, as_text=command.raw, problem=command.problem)
+        if not arguments.ok:
+            form = self.renderer.form(tool, values=arguments.values, problems=arguments.problems)
             yield self._widget_done(thread, context, form)
             return
         if tool.destructive:
-            yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments))
+            yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments.values))
             return
         origin = _origin(thread, context, "command")
-        async for event in self._stream_call(thread, context, tool, arguments, origin):
+        async for event in self._stream_call(thread, context, tool, arguments.checked(), origin):
             yield event
 
     # -- actions --------------------------------------------------------------------------
@@ -195,15 +187,9 @@ class GatewayServer(ProtocolServer):
             yield self._widget_done(thread, context, self.renderer.form(tool, values=fixed))
             return
 
-        arguments: dict[str, Any] = {}
-        problems: dict[str, str] = {}
-        if submitted:  # the fixed arguments are no fields of the form, but count as given
-            arguments, problems = coerce_form_values(tool.input_schema, {**submitted, **fixed})
-        arguments.update(fixed)  # what the gateway fixed wins over what the form sent
-        if not problems:
-            problems = validate_arguments(tool.input_schema, arguments)
-        if problems:
-            form = self.renderer.form(tool, values=arguments, problems=problems)
+        prepared = prepare_arguments(tool, submitted, as_text=bool(submitted), fixed=fixed)
+        if not prepared.ok:
+            form = self.renderer.form(tool, values=prepared.values, problems=prepared.problems)
             if issued.form_fields is not None:  # re-show the submitted form in place, with the problems
                 yield ThreadItemReplacedEvent(item=_replaced(sender, form))
             else:
@@ -213,8 +199,11 @@ class GatewayServer(ProtocolServer):
         source = _mapping(payload.get("source")) or None
         if tool.destructive and action.type != TOOL_CONFIRM:
             origin = {**(source or {}), "item_id": sender.id} if source else {"item_id": sender.id}
-            yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments, source=origin))
+            yield self._widget_done(
+                thread, context, self.renderer.confirm(tool, prepared.values, source=origin)
+            )
             return
+        arguments = prepared.checked()
 
         if action.type == TOOL_CONFIRM:
             call_origin = _origin(thread, context, "confirm", confirmed_by=context.user_id)
@@ -270,9 +259,11 @@ class GatewayServer(ProtocolServer):
             return None
         if not tool.read_only:  # never repeat a call that changes state
             return None
-        arguments = _mapping(source.get("arguments"))
+        arguments = prepare_arguments(tool, _mapping(source.get("arguments")))
+        if not arguments.ok:  # the tool's schema changed since: nothing to refresh with
+            return None
         origin = _origin(thread, context, "refresh")
-        outcome = await self.caller.call(tool, arguments, origin=origin)
+        outcome = await self.caller.call(tool, arguments.checked(), origin=origin)
         return outcome.rendered if outcome.ok else None
 
     # -- calls a stream may abandon ---------------------------------------------------------
@@ -282,7 +273,7 @@ class GatewayServer(ProtocolServer):
         thread: ThreadMetadata,
         context: RequestContext,
         tool: ToolInfo,
-        arguments: dict[str, Any],
+        arguments: CheckedArguments,
         origin: CallOrigin,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """The call's events (live progress, then its widget); an interrupted call leaves an error item."""

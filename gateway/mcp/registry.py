@@ -43,7 +43,7 @@ from gateway.mcp.output_schema import output_schema_mismatch
 from gateway.mcp.supervisor import ServerSupervisor
 from gateway.mcp.validation import validate_arguments
 from gateway.redact import Redactor
-from gateway.vocabulary.tools import ServerStatus, ToolInfo
+from gateway.vocabulary.tools import CheckedArguments, ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
 
@@ -231,11 +231,12 @@ class ToolRegistry:
     async def call(
         self,
         tool: ToolInfo | str,
-        arguments: Mapping[str, Any] | None = None,
+        arguments: CheckedArguments | Mapping[str, Any] | None = None,
         *,
         progress: ProgressCallback | None = None,
     ) -> CallToolResult:
-        """Validate the arguments, call the tool on its server, and return its result.
+        """Validate the arguments (unless they are `CheckedArguments` for this tool), call the
+        tool on its server, and return its result.
 
         A server that is restarting is waited for (at most its `restart_wait` seconds). A read-only
         or idempotent tool whose connection broke during the call is called once more after
@@ -245,10 +246,13 @@ class ToolRegistry:
         server = self._servers.get(info.server)
         if server is None:
             raise UnknownToolError(info.qualified)
-        args = dict(arguments or {})
-        problems = validate_arguments(info.input_schema, args)
-        if problems:
-            raise InvalidArgumentsError(info.qualified, problems)
+        if isinstance(arguments, CheckedArguments) and arguments.tool == info.qualified:
+            args = arguments.values  # checked once already, on the way here
+        else:
+            args = dict(arguments.values if isinstance(arguments, CheckedArguments) else arguments or {})
+            problems = validate_arguments(info.input_schema, args)
+            if problems:
+                raise InvalidArgumentsError(info.qualified, problems)
         repeatable = info.read_only or bool(info.annotations and info.annotations.idempotent_hint)
         try:
             return await self._call_once(server, info, args, progress)

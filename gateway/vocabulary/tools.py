@@ -80,3 +80,16 @@ class ServerStatus:
     """Why the server is down, in a sentence."""
     protocol_version: str | None = None
     """The negotiated protocol version, once connected."""
+
+
+@dataclass(frozen=True)
+class CheckedArguments:
+    """A tool's arguments that passed its inputSchema.
+
+    Made by `gateway.planning.arguments.prepare_arguments`, the one path every caller's
+    arguments take; the registry sends them as they are instead of validating them again.
+    """
+
+    tool: str
+    """The qualified name of the tool they were checked for."""
+    values: dict[str, Any]
