@@ -39,7 +39,8 @@ def test_an_unknown_key_is_named_with_the_keys_that_are_accepted(tmp_path: Path)
     found = problems(tmp_path, text)
     assert found[0].startswith("mcp_servers.todo.argz: unknown key (did you mean `args`?")
     assert found[1] == (
-        "server.cors: unknown key (expected one of: cors_origins, allowed_hosts, max_body_bytes, shutdown_grace)"
+        "server.cors: unknown key (expected one of: cors_origins, allowed_hosts, max_body_bytes, "
+        "shutdown_grace, watch_config)"
     )
 
 
