@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, Tag, ValidationError
 
+from gateway.vocabulary.json import is_object
+
 _EXPECTED = {
     "string_type": "a string",
     "int_type": "an integer",
@@ -72,7 +74,7 @@ def _line(root: type[BaseModel], error: Any, keys: tuple[Any, ...]) -> str:
             else f"{loc}: unknown key"
         )
     if kind == "server_shape":
-        got = f"keys {', '.join(map(str, found))}" if isinstance(found, dict) and found else kind_of(found)
+        got = f"keys {', '.join(map(str, found))}" if is_object(found) and found else kind_of(found)
         return f"{loc}: {error['msg']}, got {got}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")

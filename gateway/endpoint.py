@@ -91,7 +91,7 @@ class ChatKitEndpoint:
 
 def describe_validation_error(exc: ValidationError, limit: int = 3) -> str:
     """One readable line: what was wrong, where, for the first few problems."""
-    problems = []
+    problems: list[str] = []
     for error in exc.errors(include_url=False)[:limit]:
         if error["type"] == "json_invalid":
             return f"the request body is not valid JSON: {error['msg']}"

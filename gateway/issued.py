@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.vocabulary.actions import FORM_KEY
+from gateway.vocabulary.json import is_array, is_object
 
 ACTION_PROPS = ("onClickAction", "onSubmitAction", "onChangeAction")
 """The widget properties that hold an action the browser may fire (plus a Card's confirm/cancel)."""
@@ -40,23 +41,21 @@ def issued_actions(widget: Any) -> list[IssuedAction]:
     stack: list[tuple[Any, frozenset[str] | None]] = [(widget, None)]
     while stack:
         node, fields = stack.pop()
-        if isinstance(node, list):
+        if is_array(node):
             stack.extend((item, fields) for item in node)
             continue
-        if not isinstance(node, dict):
+        if not is_object(node):
             continue
         if node.get("type") == "Form" or node.get("asForm") is True:
             fields = _field_names(node)
         fired = [node.get(prop) for prop in ACTION_PROPS]
         if node.get("type") == "Card":
             fired += [
-                part.get("action")
-                for part in (node.get("confirm"), node.get("cancel"))
-                if isinstance(part, dict)
+                part.get("action") for part in (node.get("confirm"), node.get("cancel")) if is_object(part)
             ]
         for action in fired:
             if (
-                isinstance(action, dict)
+                is_object(action)
                 and isinstance(action.get("type"), str)
                 and action["type"].startswith("tool.")
             ):
@@ -67,7 +66,7 @@ def issued_actions(widget: Any) -> list[IssuedAction]:
 
 def find_issued(action_type: str, payload: Any, widget: Any) -> IssuedAction | None:
     """The issued action this one is, less the form values the browser adds; None if there is none."""
-    if not isinstance(payload, dict):
+    if not is_object(payload):
         return None
     issued_part = {k: v for k, v in payload.items() if k != FORM_KEY}
     return next(
@@ -84,7 +83,7 @@ def form_input(action: IssuedAction, payload: dict[str, Any]) -> dict[str, Any] 
     submitted = payload.get(FORM_KEY)
     if submitted is None:
         return {}
-    if action.form_fields is None or not isinstance(submitted, dict):
+    if action.form_fields is None or not is_object(submitted):
         return None
     allowed = {name.removeprefix(f"{FORM_KEY}.") for name in action.form_fields}
     return _keep(submitted, allowed, "")
@@ -97,7 +96,7 @@ def _keep(values: dict[str, Any], allowed: set[str], prefix: str) -> dict[str, A
         path = f"{prefix}{key}"
         if path in allowed:
             kept[key] = value
-        elif isinstance(value, dict) and any(name.startswith(f"{path}.") for name in allowed):
+        elif is_object(value) and any(name.startswith(f"{path}.") for name in allowed):
             inner = _keep(value, allowed, f"{path}.")
             if inner:
                 kept[key] = inner
@@ -109,17 +108,13 @@ def _field_names(form: dict[str, Any]) -> frozenset[str]:
     stack: list[Any] = [form]
     while stack:
         node = stack.pop()
-        if isinstance(node, list):
+        if is_array(node):
             stack.extend(node)
-        elif isinstance(node, dict):
+        elif is_object(node):
             if node.get("type") in _FIELD_TYPES and isinstance(node.get("name"), str):
                 names.add(node["name"])
             editable = node.get("editable")
-            if (
-                node.get("type") == "Text"
-                and isinstance(editable, dict)
-                and isinstance(editable.get("name"), str)
-            ):
+            if node.get("type") == "Text" and is_object(editable) and isinstance(editable.get("name"), str):
                 names.add(editable["name"])
             stack.extend(node.values())
     return frozenset(names)

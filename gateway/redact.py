@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
+from gateway.vocabulary.json import is_array, is_object
+
 MASK = "***"
 MIN_SECRET_CHARS = 4
 
@@ -91,9 +93,9 @@ class Redactor:
         """A JSON value with every string in it passed through the redactor."""
         if isinstance(value, str):
             return self(value)
-        if isinstance(value, dict):
+        if is_object(value):
             return {key: self.value(inner) for key, inner in value.items()}
-        if isinstance(value, list):
+        if is_array(value):
             return [self.value(inner) for inner in value]
         return value
 

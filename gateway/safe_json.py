@@ -14,6 +14,8 @@ import json
 import re
 from typing import Any
 
+from gateway.vocabulary.json import is_array, is_object, is_sequence
+
 MAX_DEPTH = 64
 """How deeply arguments and payloads may nest; tool schemas in the wild stay far below it."""
 
@@ -46,7 +48,7 @@ def problems(value: Any) -> dict[str, str]:
         if isinstance(node, str):
             if _SURROGATE.search(node):
                 found.setdefault(path, _invalid_text(node))
-        elif isinstance(node, dict):
+        elif is_object(node):
             for key, inner in node.items():
                 key_text = str(key)
                 child = f"{path}.{key_text}" if path else key_text
@@ -54,7 +56,7 @@ def problems(value: Any) -> dict[str, str]:
                     found.setdefault(path, "a name in it " + _invalid_text(key_text))
                     continue
                 stack.append((inner, child, depth + 1))
-        elif isinstance(node, list | tuple):
+        elif is_sequence(node):
             for index, inner in enumerate(node):
                 stack.append((inner, f"{path}.{index}" if path else str(index), depth + 1))
     return found
@@ -73,9 +75,9 @@ def scrub(value: Any) -> Any:
     """`value` with every lone surrogate replaced by U+FFFD, for showing it back to a person."""
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
-    if isinstance(value, dict):
+    if is_object(value):
         return {scrub(k): scrub(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if is_array(value):
         return [scrub(v) for v in value]
     return value
 

@@ -23,6 +23,8 @@ from chatkit.types import (
 from chatkit.widgets import WidgetComponentBase
 from pydantic import BaseModel
 
+from gateway.vocabulary.json import is_array, is_object
+
 _ITEM_EVENTS = (ThreadItemAddedEvent, ThreadItemDoneEvent, ThreadItemReplacedEvent)
 
 
@@ -39,9 +41,9 @@ def widget_json(node: Any) -> Any:
                 out[name] = widget_json(value)
         out["type"] = node.type
         return out
-    if isinstance(node, dict):
+    if is_object(node):
         return {k: widget_json(v) for k, v in node.items() if v is not None}
-    if isinstance(node, list):
+    if is_array(node):
         return [widget_json(v) for v in node if v is not None]
     return node
 

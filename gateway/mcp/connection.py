@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TextIO, cast
@@ -28,6 +28,7 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 from mcp.shared.message import SessionMessage
 from mcp.types import CONNECTION_CLOSED, Implementation
+from typing_extensions import TypeIs
 
 from gateway.config import RemoteServerConfig, ServerConfig, StdioServerConfig
 from gateway.mcp.tether import tethered
@@ -52,7 +53,7 @@ def open_client(
 
 
 @contextlib.contextmanager
-def stderr_scratch(config: ServerConfig) -> Iterator[TextIO | None]:
+def stderr_scratch(config: ServerConfig) -> Generator[TextIO | None, None, None]:
     """A scratch file for a stdio server's stderr (None for remote servers)."""
     if not isinstance(config, StdioServerConfig):
         yield None
@@ -114,9 +115,13 @@ def last_output(stderr: TextIO | None) -> str:
 
 
 def _leaves(exc: BaseException) -> list[BaseException]:
-    if isinstance(exc, BaseExceptionGroup):
+    if _is_group(exc):
         return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
     return [exc]
+
+
+def _is_group(exc: BaseException) -> TypeIs[BaseExceptionGroup[BaseException]]:
+    return isinstance(exc, BaseExceptionGroup)
 
 
 def _transport(config: ServerConfig, config_dir: Path | None, stderr: TextIO | None) -> Transport:
@@ -129,7 +134,7 @@ def _transport(config: ServerConfig, config_dir: Path | None, stderr: TextIO | N
 
 
 @asynccontextmanager
-async def _streamable_http(config: RemoteServerConfig) -> AsyncIterator[TransportStreams]:
+async def _streamable_http(config: RemoteServerConfig) -> AsyncGenerator[TransportStreams, None]:
     async with (
         create_mcp_http_client(headers=dict(config.headers) or None) as http,
         streamable_http_client(config.url, http_client=http) as streams,
@@ -138,7 +143,7 @@ async def _streamable_http(config: RemoteServerConfig) -> AsyncIterator[Transpor
 
 
 @asynccontextmanager
-async def _watched(inner: Transport, on_eof: Callable[[], None]) -> AsyncIterator[TransportStreams]:
+async def _watched(inner: Transport, on_eof: Callable[[], None]) -> AsyncGenerator[TransportStreams, None]:
     """`inner`'s streams, calling `on_eof` when the server's side ends."""
     async with inner as (read, write):
         send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)

@@ -14,13 +14,14 @@ import logging
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError, ValidationError, best_match
+from jsonschema import Draft202012Validator, FormatChecker, exceptions
+from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from referencing.exceptions import Unresolvable
 
 from gateway import safe_json
+from gateway.vocabulary.json import is_array, is_object
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ _TYPES = {
 
 def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]:
     """Problems keyed by dotted field path ("" for the arguments as a whole); empty when valid."""
-    if not isinstance(arguments, dict):
+    if not is_object(arguments):
         return {"": f"expected an object of named arguments, got {_value(arguments)}"}
     unsafe = safe_json.problems(arguments)
     if unsafe:  # before the validator, which recurses, and before anything could send it on
@@ -76,11 +77,11 @@ def _join(path: str, key: object) -> str:
 def _describe(error: ValidationError) -> list[tuple[str, str]]:
     path = ".".join(str(p) for p in error.absolute_path)
     instance, expected, kind = error.instance, error.validator_value, error.validator
-    if kind == "required" and isinstance(instance, dict) and isinstance(expected, list):
+    if kind == "required" and is_object(instance) and is_array(expected):
         return [(_join(path, name), "required") for name in expected if name not in instance]
-    if kind == "additionalProperties" and isinstance(instance, dict):
+    if kind == "additionalProperties" and is_object(instance):
         schema = error.schema if isinstance(error.schema, dict) else {}
-        declared = schema.get("properties") or {}
+        declared: Any = schema.get("properties") or {}
         takes = ", ".join(declared) or "none"
         extras = [k for k in instance if k not in declared]
         return [(_join(path, k), f"not an argument of this tool (it takes: {takes})") for k in extras]
@@ -89,18 +90,23 @@ def _describe(error: ValidationError) -> list[tuple[str, str]]:
         if branches and all(b.validator == "type" and not b.relative_path for b in branches):
             names = [_TYPES.get(str(b.validator_value), str(b.validator_value)) for b in branches]
             return [(path, f"expected {' or '.join(dict.fromkeys(names))}, got {_value(instance)}")]
-        inner = best_match(branches)
+        inner = _best_match(branches)
         if inner is not None:
             return [(path, _message(inner))]
     return [(path, _message(error))]
 
 
+def _best_match(errors: list[ValidationError]) -> ValidationError | None:
+    # typeshed's jsonschema stub leaves best_match's return type out: it is one of `errors`, or None.
+    return exceptions.best_match(errors)  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+
+
 def _message(error: ValidationError) -> str:
     kind, expected, got = error.validator, error.validator_value, _value(error.instance)
     if kind == "type":
-        names = expected if isinstance(expected, list) else [expected]
+        names = expected if is_array(expected) else [expected]
         return f"expected {' or '.join(_TYPES.get(str(n), str(n)) for n in names)}, got {got}"
-    if kind == "enum" and isinstance(expected, list):
+    if kind == "enum" and is_array(expected):
         return f"expected one of {', '.join(str(v) for v in expected)}, got {got}"
     if kind == "const":
         return f"expected {_value(expected)}, got {got}"

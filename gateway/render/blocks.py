@@ -11,7 +11,6 @@ from typing import Any
 
 from mcp.types import (
     AudioContent,
-    BlobResourceContents,
     EmbeddedResource,
     ImageContent,
     ResourceLink,
@@ -125,7 +124,7 @@ def resource_part(block: EmbeddedResource, ctx: Context) -> Part:
         else:
             lang = "json" if mime == "application/json" else ""
             nodes.append(markdown(_fenced(preview, lang)))
-    elif isinstance(res, BlobResourceContents):
+    else:
         if mime.startswith("image/"):
             nodes.extend(image_part(res.blob, mime, name).nodes)
         else:

@@ -18,6 +18,7 @@ from gateway.render.generic import list_part, object_part, sub_schema, table_par
 from gateway.render.parts import Context, Part, compose
 from gateway.render.rules import CardOptions, ChartOptions, ListOptions, RenderRule, TableOptions, TextOptions
 from gateway.render.widget import Rendered, humanize, scalar_text
+from gateway.vocabulary.json import is_array, is_object
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.-]+)\}")
 _MISSING = object()
@@ -68,7 +69,7 @@ def _card(options: CardOptions, data: Any, ctx: Context, schema: dict[str, Any])
     else:
         obj, wrapper = _at(data, options.path), None
         obj_schema = {}
-    if not isinstance(obj, dict):
+    if not is_object(obj):
         raise ValueError("the result is not an object: the card renderer needs one (set `path`)")
     return object_part(
         obj,
@@ -84,16 +85,16 @@ def _card(options: CardOptions, data: Any, ctx: Context, schema: dict[str, Any])
 def _rows(path: str | None, data: Any, schema: dict[str, Any]) -> tuple[Rows, dict[str, Any]]:
     if path is None:
         value, _ = unwrap(data)
-        unwrapped = value is not data and isinstance(data, dict)
+        unwrapped = value is not data and is_object(data)
         value_schema = sub_schema(schema, schema, next(iter(data))) if unwrapped else schema
         rows = find_rows(value)
         if rows is None:
             raise ValueError("the result holds no list of objects: set `items`")
         return rows, item_schema(value_schema, schema, rows)
     value = _at(data, path)
-    if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+    if not is_array(value) or not all(is_object(i) for i in value):
         raise ValueError(f"{path!r} is not a list of objects")
-    extras = {k: v for k, v in data.items() if k != path} if isinstance(data, dict) else {}
+    extras = {k: v for k, v in data.items() if k != path} if is_object(data) else {}
     rows = Rows(items=value, key=path.rsplit(".", 1)[-1], extras=extras if "." not in path else {})
     return rows, item_schema(schema, schema, rows) if "." not in path else {}
 
@@ -116,9 +117,9 @@ def _at(data: Any, path: str) -> Any:
     """The value at a dotted path (`a.b`, `items.0`), or _MISSING."""
     node = data
     for part in path.split("."):
-        if isinstance(node, dict) and part in node:
+        if is_object(node) and part in node:
             node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        elif is_array(node) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
             return _MISSING

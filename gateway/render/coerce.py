@@ -14,6 +14,7 @@ from typing import Any
 from gateway import safe_json
 from gateway.render.schema import FormField, option_key, option_value
 from gateway.render.widget import clip, scalar_text
+from gateway.vocabulary.json import is_array, is_object, string_keys
 
 DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
 """A date, or the date part of a timestamp (what a DatePicker or a person may send)."""
@@ -24,21 +25,20 @@ _DROP = object()
 
 def nest(values: Any) -> dict[str, Any]:
     """`{"a.b": 1}` → `{"a": {"b": 1}}` (nested dicts pass through)."""
-    if not isinstance(values, dict):
+    if not is_object(values):
         return {}
     out: dict[str, Any] = {}
-    for key, value in values.items():
-        if not isinstance(key, str):
-            continue
+    for key in string_keys(values):
+        value = values[key]
         *parents, leaf = key.split(".")
         target = out
         for part in parents:
             nxt = target.setdefault(part, {})
-            if not isinstance(nxt, dict):
+            if not is_object(nxt):
                 break
             target = nxt
         else:
-            if isinstance(value, dict) and isinstance(target.get(leaf), dict):
+            if is_object(value) and is_object(target.get(leaf)):
                 target[leaf].update(value)
             else:
                 target[leaf] = value
@@ -64,7 +64,7 @@ def _lookup(submitted: dict[str, Any], key: str) -> Any:
     if "." in key:  # a property whose name has dots arrives nested by the web component
         node: Any = submitted
         for part in key.split("."):
-            node = node.get(part) if isinstance(node, dict) else None
+            node = node.get(part) if is_object(node) else None
         return node
     return None
 
@@ -75,7 +75,7 @@ def _empty(raw: Any) -> bool:
 
 def _coerce(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
     if f.kind == "object":
-        if not isinstance(raw, dict):
+        if not is_object(raw):
             return _DROP
         inner = coerce_fields(f.children, raw, problems)
         return inner if inner or f.required else _DROP
@@ -109,11 +109,11 @@ def _coerce_bool(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
 
 
 def _coerce_choices(f: FormField, raw: Any) -> Any:
-    if isinstance(raw, dict):  # the checkbox group: {"<option key>": checked}
+    if is_object(raw):  # the checkbox group: {"<option key>": checked}
         keys = {option_key(f.options, i): o for i, o in enumerate(f.options)}
         chosen = {keys[k] for k, on in raw.items() if on is True and k in keys}
         picked = [o for o in f.options if o in chosen]
-    elif isinstance(raw, list):
+    elif is_array(raw):
         picked = [_member(f, v) for v in raw]
     elif isinstance(raw, str) and raw.strip():
         picked = [_member(f, v.strip()) for v in raw.split(",") if v.strip()]
@@ -144,7 +144,7 @@ def _typed(f: FormField, raw: Any) -> Any:
             raise ValueError(f"{match.group(1)!r} is not a calendar date") from None
         return match.group(1)
     if f.kind == "list":
-        items = raw if isinstance(raw, list) else [p.strip() for p in str(raw).split(",")]
+        items = raw if is_array(raw) else [p.strip() for p in str(raw).split(",")]
         items = [i for i in items if not (isinstance(i, str) and not i)]
         if f.item_type == "integer":
             return [_integer(i) for i in items]

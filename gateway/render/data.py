@@ -17,12 +17,15 @@ from mcp.types import CallToolResult, TextContent
 from gateway import safe_json
 from gateway.render.schema import non_null, object_properties, resolve
 from gateway.render.widget import clip, humanize, scalar_text
+from gateway.vocabulary.json import is_array, is_object, string_keys
 
 TITLE_KEYS = ("title", "name", "label", "display_name", "displayName", "summary", "subject", "headline")
 STATUS_KEYS = ("status", "state", "priority", "severity", "level", "stage", "kind", "category")
 _DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
-_PAGING_KEYS = {"total", "total_count", "totalCount", "count", "next_cursor", "nextCursor", "cursor", "page"}
-_PAGING_KEYS |= {"per_page", "page_size", "limit", "offset", "has_more", "hasMore"}
+_PAGING_KEYS = {
+    *("total", "total_count", "totalCount", "count", "next_cursor", "nextCursor", "cursor", "page"),
+    *("per_page", "page_size", "limit", "offset", "has_more", "hasMore"),
+}
 _DATE_SUFFIXES = ("_at", "_on", "date", "Date", "At", "time", "Time", "timestamp")
 
 
@@ -74,19 +77,17 @@ def is_number(value: Any) -> bool:
 def short_strings(value: Any) -> bool:
     """A list of a few short strings (shown as badges)."""
     return (
-        isinstance(value, list)
-        and 0 < len(value) <= 10
-        and all(isinstance(v, str) and len(v) <= 30 for v in value)
+        is_array(value) and 0 < len(value) <= 10 and all(isinstance(v, str) and len(v) <= 30 for v in value)
     )
 
 
 def unwrap(data: Any) -> tuple[Any, str | None]:
     """`{"task": {...}}` → (the task, "task"); `{"result": x}` → (x, None); else (data, None)."""
-    if isinstance(data, dict) and len(data) == 1:
+    if is_object(data) and len(data) == 1:
         ((key, value),) = data.items()
         if key == "result":
             return value, None
-        if isinstance(value, dict):
+        if is_object(value):
             return value, str(key)
     return data, None
 
@@ -118,17 +119,17 @@ class Rows:
 
 def find_rows(data: Any) -> Rows | None:
     """The list of objects in `data`: top level, or the one list-valued key of an object."""
-    if isinstance(data, list) and data and all(isinstance(i, dict) for i in data):
+    if is_array(data) and data and all(is_object(i) for i in data):
         return Rows(items=data, key=None, extras={})
-    if isinstance(data, dict):
-        listed = [k for k, v in data.items() if isinstance(v, list)]
+    if is_object(data):
+        listed = [k for k, v in data.items() if is_array(v)]
         if len(listed) != 1 or not all(is_scalar(v) for k, v in data.items() if k != listed[0]):
             return None
         key = listed[0]
         items, extras = data[key], {k: v for k, v in data.items() if k != key}
         if any(k in TITLE_KEYS or is_id_key(k) for k in extras):
             return None  # an object that holds a list (a task's tags, an order's lines), not a page of rows
-        if (items and all(isinstance(i, dict) for i in items)) or (not items and set(extras) <= _PAGING_KEYS):
+        if (items and all(is_object(i) for i in items)) or (not items and set(extras) <= _PAGING_KEYS):
             return Rows(items=items, key=str(key), extras=extras)
     return None
 
@@ -142,16 +143,16 @@ def item_schema(schema: dict[str, Any], root: dict[str, Any], rows: Rows) -> dic
         schema, _ = non_null(object_properties(schema, root).get(rows.key, {}), root)
     if schema.get("type") != "array":
         return {}
-    items, _ = non_null(schema.get("items") if isinstance(schema.get("items"), dict) else {}, root)
+    items, _ = non_null(schema.get("items") if is_object(schema.get("items")) else {}, root)
     return {"type": "object", "properties": object_properties(items, root)}
 
 
 def key_order(items: Sequence[dict[str, Any]], schema: dict[str, Any]) -> list[str]:
     """Keys in the schema's order, then in the order they first appear (first 50 rows)."""
-    keys: list[str] = [k for k in object_properties(schema, schema) if isinstance(k, str)]
+    keys = string_keys(object_properties(schema, schema))
     for item in items[:50]:
-        for k in item:
-            if isinstance(k, str) and k not in keys:
+        for k in string_keys(item):
+            if k not in keys:
                 keys.append(k)
     return keys
 
@@ -221,7 +222,7 @@ def _tag_lists(values: list[Any]) -> bool:
 
 def chart_shape(items: Sequence[Any]) -> tuple[str, list[str]] | None:
     """(label key, numeric keys) when rows are numbers over categories or time, else None."""
-    if len(items) < 2 or not all(isinstance(i, dict) and i for i in items):
+    if len(items) < 2 or not all(is_object(i) and i for i in items):
         return None
     keys = list(items[0])
     if any(set(i) != set(keys) for i in items[1:]):
@@ -276,11 +277,11 @@ def compact(value: Any, limit: int = 200, depth: int = 0) -> str:
         return clip(scalar_text(value), limit)
     if depth >= 3:
         return "…"
-    if isinstance(value, dict):
+    if is_object(value):
         inner = ", ".join(f"{k}: {compact(v, limit, depth + 1)}" for k, v in list(value.items())[:12])
         body = inner + (", …" if len(value) > 12 else "")
         return clip(body if depth == 0 else "{" + body + "}", limit)
-    if isinstance(value, list):
+    if is_array(value):
         inner = ", ".join(compact(v, limit, depth + 1) for v in value[:12])
         body = inner + (", …" if len(value) > 12 else "")
         return clip(body if depth == 0 else "[" + body + "]", limit)

@@ -35,6 +35,7 @@ from gateway.render.widget import (
     title,
 )
 from gateway.vocabulary.actions import form_field_name, tool_call_action
+from gateway.vocabulary.json import is_array, is_object
 from gateway.vocabulary.tools import ToolInfo
 
 _DESCRIPTION_CHARS = 300
@@ -128,8 +129,8 @@ def _initial(f: FormField, values: dict[str, Any]) -> Any:
 def _field_nodes(f: FormField, values: dict[str, Any], placed: dict[str, list[str]]) -> list[Node]:
     if f.kind == "object":
         given = values.get(f.key)
-        nested: dict[str, Any] = given if isinstance(given, dict) else {}
-        if not nested and isinstance(f.default, dict):
+        nested: dict[str, Any] = given if is_object(given) else {}
+        if not nested and is_object(f.default):
             nested = f.default
         inner: list[Node] = []
         for child in f.children:
@@ -170,7 +171,7 @@ def _control(f: FormField, name: str, initial: Any) -> Node:
             node["clearable"] = True
         return node
     if f.kind == "multi_enum":
-        chosen = {option_value(v) for v in initial} if isinstance(initial, list) else set()
+        chosen: set[str] = {option_value(v) for v in initial} if is_array(initial) else set()
         boxes = [
             {
                 "type": "Checkbox",
@@ -195,7 +196,7 @@ def _control(f: FormField, name: str, initial: Any) -> Node:
         return node
     if f.kind == "list":
         node = {"type": "Input", "name": name, "placeholder": "Comma-separated values, e.g. a, b", **required}
-        if isinstance(initial, list):
+        if is_array(initial):
             node["defaultValue"] = ", ".join(scalar_text(v) for v in initial)
         return node
     if f.kind == "json":

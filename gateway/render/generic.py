@@ -58,6 +58,7 @@ from gateway.render.widget import (
     text,
     title,
 )
+from gateway.vocabulary.json import is_array, is_object
 from gateway.vocabulary.tools import ToolInfo
 
 _FIELD_CHARS = 500
@@ -137,18 +138,18 @@ def sub_schema(schema: dict[str, Any], root: dict[str, Any], key: str | None) ->
 def data_part(data: Any, ctx: Context, schema: dict[str, Any], root: dict[str, Any]) -> Part:
     """The part for a JSON value: list, chart, object card, or text."""
     value, wrapper = unwrap(data)
-    if value is not data and isinstance(data, dict):
+    if value is not data and is_object(data):
         schema = sub_schema(schema, root, next(iter(data)))
     rows = find_rows(value)
     if rows is not None:
         if chart_shape(rows.items) is not None:
             return chart_part(rows, ctx)
         return list_part(rows, ctx, item_schema(schema, root, rows))
-    if isinstance(value, dict):
+    if is_object(value):
         return object_part(
             value, ctx, heading=humanize(wrapper) if wrapper else None, schema=schema, root=root
         )
-    if isinstance(value, list):
+    if is_array(value):
         return scalar_list_part(value, ctx)
     if isinstance(value, str):
         return text_part(value, ctx)
@@ -215,16 +216,16 @@ def value_node(key: str, value: Any, ctx: Context) -> Node:
         return badge(value, badge_color(value))
     if is_scalar(value):
         return text(clip(scalar_text(value), min(_FIELD_CHARS, ctx.max_text_chars)))
-    if isinstance(value, list) and short_strings(value):
+    if is_array(value) and short_strings(value):
         return row(*(badge(str(v), "info") for v in value), gap=1, wrap="wrap")
-    if isinstance(value, list) and all(is_scalar(v) for v in value):
+    if is_array(value) and all(is_scalar(v) for v in value):
         return text(clip(", ".join(scalar_text(v) for v in value), _FIELD_CHARS) if value else "(none)")
-    if isinstance(value, list):
+    if is_array(value):
         lines: list[Node] = [caption(compact(v, 160)) for v in value[:5]]
         if len(value) > 5:
             lines.append(note(more_note(len(value) - 5)))
         return col(*lines, gap=1) if lines else text("(none)")
-    if isinstance(value, dict) and 0 < len(value) <= 6 and all(is_scalar(v) for v in value.values()):
+    if is_object(value) and 0 < len(value) <= 6 and all(is_scalar(v) for v in value.values()):
         return col(*(caption(f"{humanize(k)}: {clip(scalar_text(v), 120)}") for k, v in value.items()), gap=0)
     return caption(compact(value, 300))
 
@@ -247,7 +248,7 @@ def list_part(
     shown = rows.items[: ctx.max_items]
     count = rows.total if rows.total is not None else len(rows.items)
     status = heading or f"{count:,} {rows.noun}"
-    items = [
+    items: list[Node] = [
         {"type": "ListViewItem", "children": item_nodes(i, lay, actions, ctx), "gap": 3, "align": "center"}
         for i in shown
     ]
@@ -287,7 +288,7 @@ def item_nodes(item: dict[str, Any], lay: Layout, actions: Sequence[RowAction], 
     line: list[Node] = [text(head, weight="medium")]
     for key in lay.badges:
         value = item.get(key)
-        if isinstance(value, list) and short_strings(value):
+        if is_array(value) and short_strings(value):
             line += [badge(str(v), "info") for v in value]
         elif value is not None and is_scalar(value):
             line.append(badge(scalar_text(value), badge_color(value)))

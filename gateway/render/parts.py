@@ -39,7 +39,7 @@ class Part:
     """For a list: ListViewItems, used when the list is the whole result."""
     status: str | None = None
     """For a list: the header of the ListView."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 def summary_of(parts: Sequence[Part]) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gateway.render.widget import humanize
+from gateway.vocabulary.json import is_array, is_object, string_keys
 
 FieldKind = Literal[
     "string", "text", "integer", "number", "boolean", "enum", "date", "multi_enum", "list", "object", "json"
@@ -35,17 +36,17 @@ _LONG_TEXT_FORMATS = {"textarea", "multiline", "markdown"}
 
 def resolve(schema: Any, root: dict[str, Any], _seen: frozenset[str] = frozenset()) -> dict[str, Any]:
     """`schema` with local `$ref`s and single-item `allOf`s followed (annotations kept)."""
-    if not isinstance(schema, dict):
+    if not is_object(schema):
         return {}
     ref = schema.get("$ref")
     if isinstance(ref, str) and ref.startswith("#/") and ref not in _seen:
         target: Any = root
         for part in ref[2:].split("/"):
-            target = target.get(part) if isinstance(target, dict) else None
+            target = target.get(part) if is_object(target) else None
         merged = {**resolve(target, root, _seen | {ref}), **{k: v for k, v in schema.items() if k != "$ref"}}
         return merged
     all_of = schema.get("allOf")
-    if isinstance(all_of, list) and len(all_of) == 1:
+    if is_array(all_of) and len(all_of) == 1:
         rest = {k: v for k, v in schema.items() if k != "allOf"}
         return {**resolve(all_of[0], root, _seen), **rest}
     return schema
@@ -56,14 +57,14 @@ def non_null(schema: Any, root: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     schema = resolve(schema, root)
     for key in ("anyOf", "oneOf"):
         options = schema.get(key)
-        if isinstance(options, list):
+        if is_array(options):
             resolved = [resolve(o, root) for o in options]
             rest = [o for o in resolved if o.get("type") != "null"]
             if len(rest) == 1 and len(rest) < len(resolved):
                 outer = {k: v for k, v in schema.items() if k != key}
                 return {**rest[0], **outer}, True
     kind = schema.get("type")
-    if isinstance(kind, list) and "null" in kind:
+    if is_array(kind) and "null" in kind:
         others = [k for k in kind if k != "null"]
         if len(others) == 1:
             return {**schema, "type": others[0]}, True
@@ -73,7 +74,7 @@ def non_null(schema: Any, root: dict[str, Any]) -> tuple[dict[str, Any], bool]:
 def object_properties(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     """The `properties` of an object schema (empty when there are none)."""
     props = resolve(schema, root).get("properties")
-    return props if isinstance(props, dict) else {}
+    return props if is_object(props) else {}
 
 
 def option_value(value: Any) -> str:
@@ -106,7 +107,7 @@ class FormField:
     """Enum members (`enum`, `multi_enum`)."""
     item_type: str = "string"
     """Type of the members of a `list` (string, integer, number)."""
-    schema: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    schema: dict[str, Any] = field(default_factory=dict[str, Any], compare=False, repr=False)
     children: tuple[FormField, ...] = ()
     """The fields of an `object`."""
 
@@ -115,24 +116,25 @@ def form_fields(
     schema: Any, root: dict[str, Any] | None = None, *, prefix: str = "", depth: int = 0
 ) -> list[FormField]:
     """The fields of an object schema, in the schema's order (nested objects keep `children`)."""
-    if not isinstance(schema, dict):
+    if not is_object(schema):
         return []
     root = schema if root is None else root
     resolved = resolve(schema, root)
     listed = resolved.get("required")
-    required: list[Any] = listed if isinstance(listed, list) else []
+    required: list[Any] = listed if is_array(listed) else []
     fields: list[FormField] = []
-    for key, prop in object_properties(resolved, root).items():
-        if not isinstance(key, str):
-            continue
-        fields.append(_field(key, prop, root, prefix=prefix, depth=depth, required=key in required))
+    properties = object_properties(resolved, root)
+    for key in string_keys(properties):
+        fields.append(
+            _field(key, properties[key], root, prefix=prefix, depth=depth, required=key in required)
+        )
     return fields
 
 
 def _field(
     key: str, prop: Any, root: dict[str, Any], *, prefix: str, depth: int, required: bool
 ) -> FormField:
-    schema, _nullable = non_null(prop if isinstance(prop, dict) else {}, root)
+    schema, _nullable = non_null(prop if is_object(prop) else {}, root)
     path = f"{prefix}{key}"
     label = schema.get("title") if isinstance(schema.get("title"), str) else humanize(key)
     common: dict[str, Any] = {
@@ -154,7 +156,7 @@ def _field(
 def _kind(
     key: str, schema: dict[str, Any], root: dict[str, Any], depth: int
 ) -> tuple[FieldKind, dict[str, Any]]:
-    if isinstance(schema.get("enum"), list) and schema["enum"]:
+    if is_array(schema.get("enum")) and schema["enum"]:
         return "enum", {"options": tuple(schema["enum"])}
     if "const" in schema:
         return "enum", {"options": (schema["const"],)}
@@ -175,8 +177,8 @@ def _kind(
         )
         return ("text" if long else "string"), {}
     if kind == "array":
-        items, _ = non_null(schema.get("items") if isinstance(schema.get("items"), dict) else {}, root)
-        if isinstance(items.get("enum"), list) and items["enum"]:
+        items, _ = non_null(schema.get("items") if is_object(schema.get("items")) else {}, root)
+        if is_array(items.get("enum")) and items["enum"]:
             return "multi_enum", {"options": tuple(items["enum"])}
         if items.get("type") in ("string", "integer", "number") and "format" not in items:
             return "list", {"item_type": items["type"]}

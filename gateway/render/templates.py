@@ -21,6 +21,8 @@ from typing import Any
 from chatkit.widgets import DynamicWidgetRoot, WidgetTemplate
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 
+from gateway.vocabulary.json import is_object
+
 logger = logging.getLogger(__name__)
 
 
@@ -77,7 +79,7 @@ class TemplateLibrary:
     def _compile(self, path: Path) -> WidgetTemplate:
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(payload, dict) or not isinstance(payload.get("template"), str):
+            if not is_object(payload) or not isinstance(payload.get("template"), str):
                 raise TemplateError(
                     f"{path.name} is not a .widget file: expected JSON with a 'template' string"
                 )
@@ -103,5 +105,5 @@ class TemplateLibrary:
         raw = path.read_text(encoding="utf-8")
         if path.suffix == ".widget":
             payload = json.loads(raw)
-            return payload["template"] if isinstance(payload, dict) else None
+            return payload["template"] if is_object(payload) else None
         return raw

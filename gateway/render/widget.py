@@ -148,7 +148,7 @@ def scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
             return str(int(value))
         return f"{value:.6g}" if math.isfinite(value) else str(value)
     return str(value)

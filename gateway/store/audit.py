@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, insert, select
+from sqlalchemy import RowMapping, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store.codec import naive
@@ -103,7 +103,7 @@ class AuditLog:
         # in the same microsecond keep the order they were recorded in.
         query = query.order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc()).limit(limit)
         async with self._connections.read() as conn:
-            rows = (await conn.execute(query)).all()
+            rows = (await conn.execute(query)).mappings().all()
         return [_entry(row) for row in reversed(rows)]
 
     async def prune(self, before: datetime) -> int:
@@ -112,6 +112,6 @@ class AuditLog:
             return (await conn.execute(delete(AUDIT).where(AUDIT.c.at < naive(before)))).rowcount
 
 
-def _entry(row: Row[Any]) -> AuditEntry:
-    values = row._asdict()
+def _entry(row: RowMapping) -> AuditEntry:
+    values = dict(row)
     return AuditEntry(**{**values, "arguments": json.loads(values["arguments"])})

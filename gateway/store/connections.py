@@ -9,7 +9,7 @@ database answering, and keeps its own type.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -48,7 +48,9 @@ class Connections:
         return StoreUnavailableError(reason)
 
     @asynccontextmanager
-    async def _connection(self, engine: AsyncEngine, *, transaction: bool) -> AsyncIterator[AsyncConnection]:
+    async def _connection(
+        self, engine: AsyncEngine, *, transaction: bool
+    ) -> AsyncGenerator[AsyncConnection, None]:
         connected = False
         try:
             async with engine.connect() as conn:

@@ -24,9 +24,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    inspect,
 )
 from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
+from typing_extensions import TypeIs
 
 
 class _Base(SQLModel, registry=registry()):
@@ -131,10 +133,14 @@ class ClaimRow(_Base, table=True):
 
 
 def table_of(model: type[_Base]) -> Table:
-    """The Core ``Table`` of one of the models above (SQLModel types ``__table__`` loosely)."""
-    table = model.__table__  # pyright: ignore[reportAttributeAccessIssue]
-    assert isinstance(table, Table)
+    """The Core ``Table`` of one of the models above: its mapper's, as SQLModel leaves ``__table__`` untyped."""
+    table = inspect(model).local_table
+    assert _is_table(table)
     return table
+
+
+def _is_table(value: object) -> TypeIs[Table]:
+    return isinstance(value, Table)
 
 
 THREADS = table_of(ThreadRow)

@@ -10,6 +10,8 @@ import html
 import json
 from typing import Any
 
+from gateway.vocabulary.json import is_object
+
 CHATKIT_JS = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js"
 LOAD_TIMEOUT_MS = 8000
 
@@ -28,7 +30,7 @@ def chatkit_options(ui: Any, api_url: str) -> dict[str, Any]:
         "threadItemActions": {"feedback": True, "retry": True},
     }
     if ui.theme is not None:
-        options["theme"] = ui.theme if isinstance(ui.theme, dict) else {"colorScheme": ui.theme}
+        options["theme"] = ui.theme if is_object(ui.theme) else {"colorScheme": ui.theme}
     return options
 
 

@@ -8,7 +8,7 @@ argument comes back as `isError: true` with a one-line message naming the id or 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, Generator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
@@ -72,7 +72,7 @@ class _TodoServer(MCPServer[None]):
 
 def _argument_problems(error: ValidationError) -> str:
     """'invalid arguments: title is required; priority: Input should be ..., got "urgent"'."""
-    problems = []
+    problems: list[str] = []
     for problem in error.errors(include_url=False):
         field = ".".join(str(part) for part in problem["loc"]) or "arguments"
         if problem["type"] == "missing":
@@ -86,7 +86,7 @@ def _argument_problems(error: ValidationError) -> str:
 
 
 @contextmanager
-def _as_tool_errors() -> Iterator[None]:
+def _as_tool_errors() -> Generator[None, None, None]:
     """Turn the store's anticipated failures into ToolErrors a caller can act on."""
     try:
         yield
@@ -129,7 +129,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
     lock = anyio.Lock()
 
     @asynccontextmanager
-    async def lifespan(_server: MCPServer[None]) -> AsyncIterator[None]:
+    async def lifespan(_server: MCPServer[None]) -> AsyncGenerator[None, None]:
         # Over stdio and streamable HTTP this runs once; over SSE once per connection, so the
         # store opens with the first user and closes with the last.
         nonlocal sessions

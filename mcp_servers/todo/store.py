@@ -15,9 +15,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, func, literal, or_
+from sqlalchemy import Table, event, func, inspect, literal, or_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel import SQLModel, col, select
+from typing_extensions import TypeIs
 
 from mcp_servers.todo.models import Task, TaskRow
 
@@ -107,7 +108,7 @@ class TaskStore:
     async def start(self) -> None:
         """Create the table if it is not there yet."""
         async with self.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all, tables=[TaskRow.__table__])  # pyright: ignore[reportAttributeAccessIssue]
+            await conn.run_sync(SQLModel.metadata.create_all, tables=[_table()])
 
     async def close(self) -> None:
         """Release every connection."""
@@ -186,7 +187,7 @@ class TaskStore:
         )
         count_query = select(func.count()).select_from(TaskRow).where(*conditions)
         async with self._reader.begin() as conn:  # one snapshot: the page and the total agree
-            rows = [TaskRow.model_validate(dict(r._mapping)) for r in await conn.execute(page_query)]
+            rows = [TaskRow.model_validate(dict(r)) for r in (await conn.execute(page_query)).mappings()]
             total = (await conn.execute(count_query)).scalar_one()
         more = len(rows) > limit
         rows = rows[:limit]
@@ -195,11 +196,18 @@ class TaskStore:
         return [to_task(r) for r in rows], total, next_cursor
 
     async def _row(self, conn: AsyncConnection, task_id: int) -> TaskRow:
-        found = (await conn.execute(select(TaskRow).where(col(TaskRow.id) == task_id))).first()
+        found = (await conn.execute(select(TaskRow).where(col(TaskRow.id) == task_id))).mappings().first()
         if found is None:
             raise TaskNotFound(task_id)
-        return TaskRow.model_validate(dict(found._mapping))
+        return TaskRow.model_validate(dict(found))
 
 
-def _table() -> Any:
-    return TaskRow.__table__  # pyright: ignore[reportAttributeAccessIssue]
+def _table() -> Table:
+    """The tasks table: its mapper's, as SQLModel leaves ``__table__`` untyped."""
+    table = inspect(TaskRow).local_table
+    assert _is_table(table)
+    return table
+
+
+def _is_table(value: object) -> TypeIs[Table]:
+    return isinstance(value, Table)
