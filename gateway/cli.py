@@ -38,6 +38,7 @@ from gateway.errors import (
 )
 from gateway.mcp.registry import ToolRegistry
 from gateway.redact import redact_logs
+from gateway.vocabulary.json import is_object
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -196,7 +197,7 @@ def _call(args: argparse.Namespace) -> int:
         problem = str(exc)
         _error(f"--args is {problem}" if problem.startswith("not valid JSON") else f"--args: {problem}")
         return USAGE
-    if not isinstance(arguments, dict):
+    if not is_object(arguments):
         _error(f"--args must be a JSON object of named arguments, got {type(arguments).__name__}")
         return USAGE
     _quiet(config)

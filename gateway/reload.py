@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -163,23 +163,19 @@ class ConfigReloader:
 
     async def _watch_file(self) -> None:
         """The file's directory, not the file: an editor or a Kubernetes ConfigMap replaces it."""
-        from watchfiles import awatch  # imported here: the CLI's other commands never load it
-
         config_file = self.path.resolve()
         names = {config_file.name, self.path.name, "..data"}  # ..data: a ConfigMap's atomic swap
 
         def relevant(_change: object, path: str) -> bool:
             return Path(path).name in names
 
-        async for _changes in awatch(
+        async for _changes in _awatch(
             config_file.parent, watch_filter=relevant, debounce=WATCH_DEBOUNCE_MS, recursive=False
         ):
             await self._reload_logged("the file changed")
 
     async def _watch_templates(self) -> None:
         """The `.widget` templates: an edited template applies to the next result."""
-        from watchfiles import awatch
-
         while True:
             templates_dir = self.config.render.templates_dir
             directory = (self.config.config_dir / templates_dir).resolve()
@@ -187,7 +183,7 @@ class ConfigReloader:
             if not directory.is_dir():  # looked for again after each reload
                 await self._reloaded.wait()
                 continue
-            async for _changes in awatch(directory, debounce=WATCH_DEBOUNCE_MS, stop_event=moved):
+            async for _changes in _awatch(directory, debounce=WATCH_DEBOUNCE_MS, stop_event=moved):
                 await self._reload_logged("a template changed")
                 if self.config.render.templates_dir != templates_dir:
                     moved.set()
@@ -199,6 +195,14 @@ class ConfigReloader:
             pass  # logged by reload(); the running configuration stays
         except Exception:
             logger.exception("config reload (%s) failed", trigger)
+
+
+def _awatch(*paths: Path, **options: Any) -> AsyncGenerator[set[tuple[Any, str]], None]:
+    """watchfiles' `awatch`, imported on first use: the CLI's other commands never load it."""
+    # Its `stop_event` type names trio's Event, unknown where trio is not installed.
+    from watchfiles import awatch  # pyright: ignore[reportUnknownVariableType]
+
+    return awatch(*paths, **options)
 
 
 def _applied(old: GatewayConfig, new: GatewayConfig) -> list[str]:

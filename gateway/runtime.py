@@ -18,7 +18,7 @@ import os
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -54,7 +54,7 @@ def runtime_dir() -> Path:
 
 
 @contextlib.contextmanager
-def announced(config_file: Path, host: str, port: int) -> Iterator[RunningGateway]:
+def announced(config_file: Path, host: str, port: int) -> Generator[RunningGateway, None, None]:
     """Describe this process in the runtime dir for as long as the block runs."""
     dial = "127.0.0.1" if host in ("0.0.0.0", "") else "::1" if host == "::" else host
     shown = f"[{dial}]" if ":" in dial else dial

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -44,6 +44,7 @@ from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
 from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
+from gateway.vocabulary.json import object_or_empty
 from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
 logger = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ class GatewayServer(ProtocolServer):
         sender: WidgetItem | None,
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        payload = action.payload if isinstance(action.payload, dict) else {}
+        payload = object_or_empty(action.payload)
         if action.type not in (TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL):
             yield _refused(f"The action type {action.type!r} is not one this gateway handles.")
             return
@@ -182,7 +183,7 @@ class GatewayServer(ProtocolServer):
         except UnknownToolError as exc:
             yield _refused(str(exc))
             return
-        fixed = _mapping(payload.get("arguments"))
+        fixed = object_or_empty(payload.get("arguments"))
         if action.type == TOOL_FORM:
             yield self._widget_done(thread, context, self.renderer.form(tool, values=fixed))
             return
@@ -196,7 +197,7 @@ class GatewayServer(ProtocolServer):
                 yield self._widget_done(thread, context, form)
             return
 
-        source = _mapping(payload.get("source")) or None
+        source = object_or_empty(payload.get("source")) or None
         if tool.destructive and action.type != TOOL_CONFIRM:
             origin = {**(source or {}), "item_id": sender.id} if source else {"item_id": sender.id}
             yield self._widget_done(
@@ -259,7 +260,7 @@ class GatewayServer(ProtocolServer):
             return None
         if not tool.read_only:  # never repeat a call that changes state
             return None
-        arguments = prepare_arguments(tool, _mapping(source.get("arguments")))
+        arguments = prepare_arguments(tool, object_or_empty(source.get("arguments")))
         if not arguments.ok:  # the tool's schema changed since: nothing to refresh with
             return None
         origin = _origin(thread, context, "refresh")
@@ -285,7 +286,7 @@ class GatewayServer(ProtocolServer):
     @contextlib.asynccontextmanager
     async def _saved_if_interrupted(
         self, thread: ThreadMetadata, context: RequestContext, tool: ToolInfo, item_id: str
-    ) -> AsyncIterator[None]:
+    ) -> AsyncGenerator[None, None]:
         """If the stream is cancelled during the call (the gateway stopping, the client gone),
         save an error item where the call's widget would have been, so the thread says so."""
         try:
@@ -338,11 +339,6 @@ def _origin(
 ) -> CallOrigin:
     """Who is calling, from which thread, and how: what the audit log records."""
     return CallOrigin(user_id=context.user_id, thread_id=thread.id, via=via, confirmed_by=confirmed_by)
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    """`value` when it is a JSON object, else an empty one (payloads are untrusted)."""
-    return value if isinstance(value, dict) else {}
 
 
 def _message_text(message: UserMessageItem) -> str:

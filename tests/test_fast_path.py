@@ -9,9 +9,9 @@ from chatkit.server import ChatKitServer, NonStreamingResult, StreamingResult
 
 from gateway import protocol
 from gateway.calls import ToolCaller
+from gateway.config.render import RenderConfig
 from gateway.mcp.registry import ToolRegistry
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig
 from gateway.server import GatewayServer
 from gateway.store.context import RequestContext
 from gateway.store.sql import SQLStore

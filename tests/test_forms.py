@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gateway.config.render import RenderConfig
 from gateway.render.forms import coerce_form_values
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig
 from gateway.vocabulary.actions import FORM_KEY, tool_call_action
 from tests.render_cases.checks import check, find, of_type, submit, texts, todo_tools, tool
 

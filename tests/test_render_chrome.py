@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gateway.config.render import RenderConfig
 from gateway.render.chrome import PROGRESS_TEXT_ID
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig
 from gateway.vocabulary.actions import cancel_action, open_form_action, tool_call_action
 from gateway.vocabulary.tools import ServerStatus
 from tests.render_cases.checks import actions, check, find, of_type, texts, todo_tools, tool

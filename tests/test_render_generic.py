@@ -19,8 +19,8 @@ from mcp.types import (
     TextResourceContents,
 )
 
+from gateway.config.render import RenderConfig
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig
 from gateway.vocabulary.actions import open_form_action, tool_call_action
 from tests.render_cases.checks import actions, check, find, of_type, texts, todo_tools, tool
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import anyio
 from mcp import Client, StdioServerParameters
 
+from gateway.config.render import RenderConfig
 from gateway.render.forms import coerce_form_values
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 from tests.render_cases.checks import check, of_type, submit, texts
 

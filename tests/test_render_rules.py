@@ -11,8 +11,8 @@ import pytest
 from mcp.types import CallToolResult, ImageContent, TextContent
 from pydantic import ValidationError
 
+from gateway.config.render import RenderConfig, RenderRule
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig, RenderRule
 from tests.render_cases.checks import check, of_type, texts, tool
 
 TASKS = {

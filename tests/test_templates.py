@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from mcp.types import CallToolResult, TextContent
 
+from gateway.config.render import RenderConfig, RenderRule, RuleMatch
 from gateway.errors import ConfigError
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig, RenderRule, RuleMatch
 from gateway.render.templates import TemplateLibrary
 from gateway.vocabulary.actions import open_form_action, tool_call_action
 from tests.render_cases.checks import CASES, actions, check, dump, of_type, texts, todo_tools, tool

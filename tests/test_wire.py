@@ -12,8 +12,8 @@ from chatkit.server import ChatKitServer
 from chatkit.types import ThreadItemDoneEvent, ThreadItemUpdatedEvent, WidgetItem, WidgetRootUpdated
 from mcp.types import CallToolResult, ImageContent, TextContent
 
+from gateway.config.render import RenderConfig
 from gateway.render.renderer import Renderer
-from gateway.render.rules import RenderConfig
 from gateway.render.widget import Rendered
 from gateway.store.codec import dump_item, load_item
 from gateway.vocabulary.tools import ServerStatus, ToolInfo

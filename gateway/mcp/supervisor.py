@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -144,7 +144,7 @@ class ServerSupervisor:
         return self.client if self.state == "up" else None
 
     @contextmanager
-    def in_call(self) -> Iterator[None]:
+    def in_call(self) -> Generator[None, None, None]:
         """Count a call in flight for the time of the block: `stop()` lets such calls finish."""
         self._in_flight += 1
         try:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gateway.safe_json import MAX_DEPTH
+from gateway.vocabulary.json import is_object
 
 CATALOG_COMMANDS = frozenset({"tools", "help", "start"})
 
@@ -26,7 +27,7 @@ class Command:
 
     kind: Literal["catalog", "call", "text"]
     tool: str = ""
-    arguments: dict[str, Any] = field(default_factory=dict)
+    arguments: dict[str, Any] = field(default_factory=dict[str, Any])
     """Typed arguments from `{json}`; raw strings from `key=value` (see `raw`)."""
     raw: bool = False
     """True when the arguments came as key=value strings and still need typing by schema."""
@@ -56,7 +57,7 @@ def parse_command(text: str) -> Command:
             return Command(
                 "call", name, problem=f"the arguments are nested more than {MAX_DEPTH} levels deep"
             )
-        if not isinstance(value, dict):
+        if not is_object(value):
             return Command("call", name, problem="the arguments must be a JSON object")
         return Command("call", name, arguments=value)
     try:

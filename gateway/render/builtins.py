@@ -11,12 +11,19 @@ from typing import Any
 
 from mcp.types import CallToolResult, TextContent
 
+from gateway.config.render import (
+    CardOptions,
+    ChartOptions,
+    ListOptions,
+    RenderRule,
+    TableOptions,
+    TextOptions,
+)
 from gateway.render.blocks import json_part, text_part
 from gateway.render.charts import chart_part
 from gateway.render.data import Rows, find_rows, item_schema, unwrap
 from gateway.render.generic import list_part, object_part, sub_schema, table_part
 from gateway.render.parts import Context, Part, compose
-from gateway.render.rules import CardOptions, ChartOptions, ListOptions, RenderRule, TableOptions, TextOptions
 from gateway.render.widget import Rendered, humanize, scalar_text
 from gateway.vocabulary.json import is_array, is_object
 

@@ -17,6 +17,7 @@ from chatkit.widgets import WidgetTemplate
 from mcp.types import CallToolResult, TextContent
 
 from gateway import safe_json
+from gateway.config.render import RenderConfig, RenderRule
 from gateway.errors import ConfigError
 from gateway.render import chrome
 from gateway.render.blocks import json_part
@@ -25,7 +26,6 @@ from gateway.render.data import result_data
 from gateway.render.forms import build_form
 from gateway.render.generic import error_card, render_result, summarize_result
 from gateway.render.parts import Context, compose
-from gateway.render.rules import RenderConfig, RenderRule
 from gateway.render.templates import TemplateError, TemplateLibrary
 from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, finish_summary, text
 from gateway.vocabulary.tools import ServerStatus, ToolInfo

@@ -16,11 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from gateway.config.store import parse_url
 from gateway.store.models import TABLES
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
@@ -31,38 +30,6 @@ POSTGRES_CONNECT_TIMEOUT_S = 10.0
 
 # Any constant works: it only has to be the same in every replica creating the tables.
 _DDL_LOCK_KEY = 0x6368_6174_6B69  # "chatki"
-
-_DRIVERS = {
-    "sqlite": "sqlite+aiosqlite",
-    "sqlite+aiosqlite": "sqlite+aiosqlite",
-    "postgres": "postgresql+asyncpg",
-    "postgresql": "postgresql+asyncpg",
-    "postgresql+asyncpg": "postgresql+asyncpg",
-}
-
-
-def parse_url(url: str) -> URL:
-    """The URL with its async driver; ``ValueError`` saying what is accepted when it is neither."""
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ValueError(
-            f"store URL {url!r} is not a database URL: expected sqlite+aiosqlite:///path/to/file.db "
-            "or postgresql+asyncpg://user@host:port/db"
-        ) from None
-    driver = _DRIVERS.get(parsed.drivername)
-    if driver is None:
-        raise ValueError(
-            f"store URL {parsed.render_as_string(hide_password=True)!r} uses {parsed.drivername!r}: "
-            "expected sqlite+aiosqlite:// or postgresql+asyncpg://"
-        )
-    parsed = parsed.set(drivername=driver)
-    if driver.startswith("sqlite") and parsed.database in (None, "", ":memory:"):
-        raise ValueError(
-            f"store URL {url!r} names no file: expected sqlite+aiosqlite:///path/to/file.db "
-            "(an in-memory database is private to one connection)"
-        )
-    return parsed
 
 
 def create_engine(url: str, *, connect_timeout: float = POSTGRES_CONNECT_TIMEOUT_S) -> AsyncEngine:

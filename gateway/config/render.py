@@ -183,4 +183,4 @@ class RenderConfig(BaseModel):
     """Rows shown for a list before the rest is summarised."""
     max_text_chars: int = Field(default=4000, ge=100)
     """Text longer than this is cut, with a note of what was left out."""
-    rules: list[RenderRule] = Field(default_factory=list)
+    rules: list[RenderRule] = Field(default_factory=list[RenderRule])
