@@ -1,10 +1,18 @@
-"""Tool names: `server.tool` for people, `server__tool` for models (^[a-zA-Z0-9_-]{1,64}$)."""
+"""Tool names: `server.tool` for people, `server__tool` for models (^[a-zA-Z0-9_-]{1,64}$),
+and the index that finds a tool by any of them.
+"""
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from mcp.types import Tool
+
+from gateway.errors import UnknownToolError
+from gateway.vocabulary.tools import ToolInfo
 
 MAX_MODEL_NAME = 64
 _UNSAFE = re.compile(r"[^a-zA-Z0-9_-]")
@@ -47,3 +55,58 @@ def assign_model_names(qualified: Iterable[tuple[str, str]]) -> dict[tuple[str, 
             taken.add(unique)
             names[(server, tool)] = unique
     return names
+
+
+class ToolIndex:
+    """Every listed tool by `server.tool`, by model name, and by bare name; built once per change."""
+
+    def __init__(self, listed: Iterable[tuple[str, Sequence[Tool]]]) -> None:
+        """`listed`: each server's name and its tools, in config order."""
+        servers = [(server, list(tools)) for server, tools in listed]
+        names = assign_model_names((server, t.name) for server, tools in servers for t in tools)
+        self._tools = {
+            f"{server}.{t.name}": ToolInfo.from_tool(server, t, names[(server, t.name)])
+            for server, tools in servers
+            for t in tools
+        }
+        self._by_model = {t.model_name: t for t in self._tools.values()}
+        self._by_bare: dict[str, list[ToolInfo]] = {}
+        for info in self._tools.values():
+            self._by_bare.setdefault(info.name, []).append(info)
+
+    def tools(self) -> list[ToolInfo]:
+        """Every tool, in config order, then each server's order."""
+        return list(self._tools.values())
+
+    def resolve(self, name: str) -> ToolInfo:
+        """The tool called `server.tool`, `server__tool`, or a bare name unique across servers."""
+        name = name.strip()
+        found = self._tools.get(name) or self._by_model.get(name)
+        if found is not None:
+            return found
+        same = self._by_bare.get(name, [])
+        if len(same) == 1:
+            return same[0]
+        if same:  # ambiguous: every server's version is a suggestion
+            raise UnknownToolError(name, [t.qualified for t in same])
+        names = {
+            **{t.qualified: t for t in self._tools.values()},
+            **{k: v[0] for k, v in self._by_bare.items()},
+        }
+        close = _suggest(name, list(names))
+        raise UnknownToolError(name, list(dict.fromkeys(names[c].qualified for c in close)))
+
+    def by_model_name(self, name: str) -> ToolInfo:
+        """The tool a model called by its function name."""
+        found = self._by_model.get(name)
+        if found is None:
+            raise UnknownToolError(name, _suggest(name, list(self._by_model)))
+        return found
+
+
+def _suggest(name: str, candidates: list[str]) -> list[str]:
+    """Close matches, best first; only those nearly as close as the best (a typo has one answer)."""
+    scored = [(difflib.SequenceMatcher(None, name, c).ratio(), c) for c in candidates]
+    best = max((score for score, _ in scored), default=0.0)
+    close = sorted((item for item in scored if item[0] >= max(0.6, best - 0.1)), key=lambda item: -item[0])
+    return [candidate for _, candidate in close[:3]]

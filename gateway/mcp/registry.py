@@ -1,18 +1,19 @@
 """The tool registry: every configured server's tools by name, and calls to them.
 
 Reads like the SDK's ToolManager: a dict by name; resolve, list, call. Each server's
-connection is its `ServerSupervisor`'s (gateway.mcp.supervisor); the registry starts them,
-rebuilds the names when a tool list changes, and turns a call's failures into the gateway's
-errors, saying whether the tool may have run. Calls from any task share a server's session.
+connection is its `ServerSupervisor`'s (gateway.mcp.supervisor); the registry starts them
+(and, on a config reload, starts, stops and replaces them: `reconfigure`), rebuilds the name
+index (gateway.mcp.naming.ToolIndex) when a tool list changes, and turns a call's failures
+into the gateway's errors, saying whether the tool may have run. Calls from any task share a
+server's session.
 
 A result whose structuredContent breaks the tool's outputSchema is refused by the SDK, which
-discards it; the registry reports that as a `ToolCallError` naming the tool and the mismatch.
-A result with `isError: true` is returned, not raised.
+discards it; the registry reports that as an `OutputSchemaError` naming the tool and the
+mismatch. A result with `isError: true` is returned, not raised.
 """
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from gateway.errors import (
     UnknownToolError,
 )
 from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
-from gateway.mcp.naming import assign_model_names
+from gateway.mcp.naming import ToolIndex
 from gateway.mcp.output_schema import output_schema_mismatch
 from gateway.mcp.supervisor import ServerSupervisor
 from gateway.mcp.validation import validate_arguments
@@ -81,9 +82,7 @@ class ToolRegistry:
         self._backoff = (backoff_initial, backoff_max)
         self._connect_timeout = connect_timeout
         self._servers = {name: self._supervisor(name, cfg) for name, cfg in servers.items()}
-        self._tools: dict[str, ToolInfo] = {}
-        self._by_model: dict[str, ToolInfo] = {}
-        self._by_bare: dict[str, list[ToolInfo]] = {}
+        self._index = ToolIndex(())
         self._listeners: list[Callable[[], None]] = []
         self._changed: anyio.Event | None = None
         self._task_group: anyio.abc.TaskGroup | None = None
@@ -173,7 +172,7 @@ class ToolRegistry:
 
     def tools(self) -> list[ToolInfo]:
         """The tools of servers that are up, in config order, then the server's order."""
-        return [t for t in self._tools.values() if self._servers[t.server].state == "up"]
+        return [t for t in self._index.tools() if self._servers[t.server].state == "up"]
 
     def servers(self) -> list[ServerStatus]:
         """Every configured server's state, in config order."""
@@ -181,28 +180,11 @@ class ToolRegistry:
 
     def resolve(self, name: str) -> ToolInfo:
         """The tool called `server.tool`, `server__tool`, or a bare name unique across servers."""
-        name = name.strip()
-        found = self._tools.get(name) or self._by_model.get(name)
-        if found is not None:
-            return found
-        same = self._by_bare.get(name, [])
-        if len(same) == 1:
-            return same[0]
-        if same:  # ambiguous: every server's version is a suggestion
-            raise UnknownToolError(name, [t.qualified for t in same])
-        names = {
-            **{t.qualified: t for t in self._tools.values()},
-            **{k: v[0] for k, v in self._by_bare.items()},
-        }
-        close = _suggest(name, list(names))
-        raise UnknownToolError(name, list(dict.fromkeys(names[c].qualified for c in close)))
+        return self._index.resolve(name)
 
     def get_by_model_name(self, name: str) -> ToolInfo:
         """The tool a model called by its function name."""
-        found = self._by_model.get(name)
-        if found is None:
-            raise UnknownToolError(name, _suggest(name, list(self._by_model)))
-        return found
+        return self._index.by_model_name(name)
 
     def on_change(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call `listener` whenever tools or server states change; returns an unsubscribe function."""
@@ -364,17 +346,7 @@ class ToolRegistry:
         self._notify()
 
     def _rebuild(self) -> None:
-        servers = list(self._servers.values())
-        names = assign_model_names((s.name, t.name) for s in servers for t in s.listed)
-        self._tools = {
-            f"{s.name}.{t.name}": ToolInfo.from_tool(s.name, t, names[(s.name, t.name)])
-            for s in servers
-            for t in s.listed
-        }
-        self._by_model = {t.model_name: t for t in self._tools.values()}
-        self._by_bare = {}
-        for info in self._tools.values():
-            self._by_bare.setdefault(info.name, []).append(info)
+        self._index = ToolIndex((s.name, s.listed) for s in self._servers.values())
 
     def _notify(self) -> None:
         if self._changed is not None:
@@ -385,14 +357,6 @@ class ToolRegistry:
                 listener()
             except Exception:
                 logger.exception("a registry listener failed")
-
-
-def _suggest(name: str, candidates: list[str]) -> list[str]:
-    """Close matches, best first; only those nearly as close as the best (a typo has one answer)."""
-    scored = [(difflib.SequenceMatcher(None, name, c).ratio(), c) for c in candidates]
-    best = max((score for score, _ in scored), default=0.0)
-    close = sorted((item for item in scored if item[0] >= max(0.6, best - 0.1)), key=lambda item: -item[0])
-    return [candidate for _, candidate in close[:3]]
 
 
 def _progress_callback(report: ProgressCallback) -> ProgressFnT:
