@@ -70,7 +70,7 @@ class ReloadReport:
             parts.append(f"applied {', '.join(self.applied)}")
         if self.needs_restart:
             parts.append(f"{', '.join(self.needs_restart)} changed: takes effect at the next start")
-        return "; ".join(parts) if parts else "nothing changed"
+        return "; ".join(parts) if parts else "nothing changed (templates re-read)"
 
     def as_json(self) -> dict[str, Any]:
         """The report as the admin endpoint answers it."""
@@ -105,7 +105,6 @@ class ConfigReloader:
         self._endpoint = endpoint
         self._on_applied = on_applied
         self._lock = anyio.Lock()
-        self._reloaded = anyio.Event()
 
     async def reload(self, trigger: str) -> ReloadReport:
         """Read the file again and apply it; `ConfigError` (nothing applied) if it is invalid."""
@@ -129,8 +128,6 @@ class ConfigReloader:
             if self._on_applied is not None:
                 self._on_applied(new)
             report = ReloadReport(servers, _applied(old, new), _needs_restart(old, new))
-            self._reloaded.set()
-            self._reloaded = anyio.Event()
             logger.info("config reloaded (%s): %s", trigger, report.summary())
             return report
 
@@ -138,12 +135,18 @@ class ConfigReloader:
         self, watch: bool = True, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
     ) -> None:
         """Reload on SIGHUP and (with `watch`) on changes to the file or its templates, until cancelled."""
+        # The watcher blocks in a thread that cancellation cannot reach; this event stops it
+        # within one step, so the gateway stops at once instead of after the watcher's timeout.
+        stop = anyio.Event()
         async with anyio.create_task_group() as tasks:
             await tasks.start(self._on_sighup)
             if watch:
-                tasks.start_soon(self._watch_file)
-                tasks.start_soon(self._watch_templates)
+                tasks.start_soon(self._watch, stop)
             task_status.started()
+            try:
+                await anyio.sleep_forever()
+            finally:
+                stop.set()
 
     async def _on_sighup(
         self, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
@@ -161,31 +164,32 @@ class ConfigReloader:
         finally:
             receiver.__exit__(None, None, None)
 
-    async def _watch_file(self) -> None:
-        """The file's directory, not the file: an editor or a Kubernetes ConfigMap replaces it."""
+    async def _watch(self, stop: anyio.Event) -> None:
+        """The file's directory, not the file (an editor or a Kubernetes ConfigMap replaces it),
+        and the templates directory; both flat, so nothing else under them is watched."""
         config_file = self.path.resolve()
         names = {config_file.name, self.path.name, "..data"}  # ..data: a ConfigMap's atomic swap
+        while not stop.is_set():
+            templates = (self.config.config_dir / self.config.render.templates_dir).resolve()
+            directories = list(
+                dict.fromkeys([config_file.parent, *([templates] if templates.is_dir() else [])])
+            )
 
-        def relevant(_change: object, path: str) -> bool:
-            return Path(path).name in names
+            def relevant(_change: object, path: str, templates: Path = templates) -> bool:
+                changed = Path(path)
+                return changed.name in names or (changed.parent == templates and changed.suffix == ".widget")
 
-        async for _changes in _awatch(
-            config_file.parent, watch_filter=relevant, debounce=WATCH_DEBOUNCE_MS, recursive=False
-        ):
-            await self._reload_logged("the file changed")
-
-    async def _watch_templates(self) -> None:
-        """The `.widget` templates: an edited template applies to the next result."""
-        while True:
-            templates_dir = self.config.render.templates_dir
-            directory = (self.config.config_dir / templates_dir).resolve()
-            moved = anyio.Event()
-            if not directory.is_dir():  # looked for again after each reload
-                await self._reloaded.wait()
-                continue
-            async for _changes in _awatch(directory, debounce=WATCH_DEBOUNCE_MS, stop_event=moved):
-                await self._reload_logged("a template changed")
-                if self.config.render.templates_dir != templates_dir:
+            moved = anyio.Event()  # the templates directory changed: watch the new one
+            async for changes in _awatch(
+                *directories,
+                watch_filter=relevant,
+                debounce=WATCH_DEBOUNCE_MS,
+                recursive=False,
+                stop_event=_Either(stop, moved),
+            ):
+                touched = {Path(path).name for _change, path in changes}
+                await self._reload_logged("the file changed" if touched & names else "a template changed")
+                if (self.config.config_dir / self.config.render.templates_dir).resolve() != templates:
                     moved.set()
 
     async def _reload_logged(self, trigger: str) -> None:
@@ -195,6 +199,20 @@ class ConfigReloader:
             pass  # logged by reload(); the running configuration stays
         except Exception:
             logger.exception("config reload (%s) failed", trigger)
+
+
+class _Either:
+    """Set when either event is: what the watcher's thread looks at (`is_set`) between steps."""
+
+    def __init__(self, first: anyio.Event, second: anyio.Event) -> None:
+        self._events = (first, second)
+
+    def is_set(self) -> bool:
+        return any(event.is_set() for event in self._events)
+
+    def set(self) -> None:
+        for event in self._events:
+            event.set()
 
 
 def _awatch(*paths: Path, **options: Any) -> AsyncGenerator[set[tuple[Any, str]], None]:

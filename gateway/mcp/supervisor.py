@@ -231,6 +231,8 @@ class ServerSupervisor:
                         await self._list(client)
                         deadline.deadline = math.inf
                         self.client, self.protocol_version = client, client.protocol_version
+                        if self._ever_up:  # its going down was logged: say that it is back
+                            logger.info("MCP server %s is up again, %d tools", self.name, len(self.listed))
                         was_up = self._ever_up = True
                         self._failures = 0
                         self._set_state("up", None)
