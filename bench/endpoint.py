@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx2
 
 from tests.support.gateway import running_gateway, todo_server_config, user_input, write_config
-from tests.support.net import free_port, wait_for_port
+from tests.support.net import free_port, wait_until_listening
 
 PLAIN_APP = """
 import os
@@ -74,6 +74,7 @@ def main() -> None:
             (tmp_path / "body.sse").write_bytes(sample)
             (tmp_path / "plain.py").write_text(PLAIN_APP)
             port = free_port()
+            plain_log = tmp_path / "plain.log"
             plain = subprocess.Popen(
                 [
                     sys.executable,
@@ -85,14 +86,16 @@ def main() -> None:
                     "--port",
                     str(port),
                     "--log-level",
-                    "warning",
+                    "info",
                     "--no-access-log",
                 ],
                 cwd=tmp_path,
                 env={**os.environ, "BODY_PATH": str(tmp_path / "body.sse")},
+                stdout=plain_log.open("wb"),
+                stderr=subprocess.STDOUT,
             )
             try:
-                wait_for_port(port, process=plain)
+                wait_until_listening(port, log=plain_log, process=plain)
                 timings: dict[str, list[float]] = {"gateway": [], "plain": []}
                 targets = {
                     "gateway": httpx2.Client(base_url=gateway.url, timeout=30),

@@ -1,9 +1,15 @@
-"""Shared test set-up. Fixtures that start real servers live in tests/support/."""
+"""Shared test set-up: the fixtures many test files use. What they are built from lives in tests/support/."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+
+import pytest
+
+from gateway.store.sql import SQLStore
+from tests.support.gateway import Gateway, running_local_gateway
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -12,3 +18,33 @@ EVERYTHING_JS = PARTNERS / "@modelcontextprotocol" / "server-everything" / "dist
 
 # The throwaway PostgreSQL cluster (one per session) and its per-test databases.
 pytest_plugins = ["tests.support.postgres"]
+
+
+@pytest.fixture()
+def todo_db(tmp_path: Path) -> Path:
+    """The todo server's database file (the `gateway` fixture's server uses it; read it with support.chat.tasks)."""
+    return tmp_path / "todo.db"
+
+
+@pytest.fixture()
+def gateway(tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
+    """A gateway set up like the repo's config.yaml: our todo server on `todo_db`, a SQLite store.
+
+    A test file that needs another set-up defines its own `gateway` fixture, which wins.
+    """
+    with running_local_gateway(tmp_path, todo_db=todo_db) as running:
+        yield running
+
+
+@pytest.fixture()
+def marker(tmp_path: Path) -> Path:
+    """The file tests/servers/quirky.py notes what it did in (`--marker`)."""
+    return tmp_path / "quirky.log"
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[SQLStore]:
+    """A store on a fresh database: SQLite, then PostgreSQL (`database_url` is parametrized)."""
+    store = await SQLStore.create(database_url)
+    yield store
+    await store.close()

@@ -23,15 +23,10 @@ from tests.support.gateway import (
     find_nodes,
     local_config,
     running_gateway,
+    running_local_gateway,
     submit_form,
     write_config,
 )
-
-
-@pytest.fixture()
-def todo_db(tmp_path: Path) -> Path:
-    return tmp_path / "todo.db"
-
 
 # A template that puts a result's rows into a chart as they are, as a server author may write.
 CHART_TEMPLATE = {
@@ -119,8 +114,7 @@ def test_an_action_shaped_value_in_a_result_is_not_an_issued_action(gateway: Gat
 
 def test_feedback_on_another_users_item_is_a_404(tmp_path: Path) -> None:
     auth = {"tokens": {"t-alice": "alice", "t-bob": "bob"}}
-    config = write_config(tmp_path / "config.yaml", local_config(tmp_path, auth=auth))
-    with running_gateway(config) as gateway:
+    with running_local_gateway(tmp_path, auth=auth) as gateway:
         alice = gateway.client(Authorization="Bearer t-alice")
         bob = gateway.client(Authorization="Bearer t-bob")
         created = alice.create_thread("/tools")

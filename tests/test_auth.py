@@ -14,15 +14,14 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from tests.support.gateway import ROOT, Gateway, local_config, running_gateway, write_config
+from tests.support.gateway import ROOT, Gateway, local_config, running_local_gateway, write_config
 
 TOKENS = {"token-alice": "alice", "token-bob": "bob"}
 
 
 def _gateway(tmp: Path, proxies: list[str]) -> Iterator[Gateway]:
     auth = {"tokens": TOKENS, "trusted_header": "X-User-ID", "trusted_proxies": proxies}
-    config = write_config(tmp / "config.yaml", local_config(tmp, auth=auth))
-    with running_gateway(config) as running:
+    with running_local_gateway(tmp, auth=auth) as running:
         yield running
 
 

@@ -3,35 +3,10 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.support.chat import actions_for, form_action, last_widget, tasks, text_of, todo_call
-from tests.support.gateway import (
-    Gateway,
-    find_nodes,
-    local_config,
-    running_gateway,
-    submit_form,
-    write_config,
-)
-
-
-@pytest.fixture()
-def todo_db(tmp_path: Path) -> Path:
-    return tmp_path / "todo.db"
-
-
-@pytest.fixture()
-def gateway(tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
-    config = write_config(
-        tmp_path / "config.yaml",
-        local_config(tmp_path, todo_db=todo_db),
-    )
-    with running_gateway(config) as running:
-        yield running
+from tests.support.gateway import Gateway, find_nodes, submit_form
 
 
 def test_a_form_opened_from_the_catalog_and_submitted_calls_the_tool(gateway: Gateway, todo_db: Path) -> None:

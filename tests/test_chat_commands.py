@@ -2,38 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.support.chat import actions_for, field, last_widget, tasks, text_of, todo_call
-from tests.support.gateway import Gateway, local_config, running_gateway, write_config
-
-TODO_TOOLS = [
-    "add_task",
-    "list_tasks",
-    "get_task",
-    "update_task",
-    "complete_task",
-    "reopen_task",
-    "delete_task",
-]
-
-
-@pytest.fixture()
-def todo_db(tmp_path: Path) -> Path:
-    return tmp_path / "todo.db"
-
-
-@pytest.fixture()
-def gateway(tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
-    config = write_config(
-        tmp_path / "config.yaml",
-        local_config(tmp_path, todo_db=todo_db),
-    )
-    with running_gateway(config) as running:
-        yield running
+from tests.support.gateway import Gateway
+from tests.support.todo import TODO_TOOLS
 
 
 @pytest.mark.parametrize("text", ["/tools", "/help", "hello there"])

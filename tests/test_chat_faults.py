@@ -5,19 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.chat import last_widget, text_of
-from tests.support.gateway import Gateway, find_nodes, quirky_server_config, running_gateway, write_config
-
-
-@pytest.fixture()
-def marker(tmp_path: Path) -> Path:
-    return tmp_path / "cancelled.txt"
+from tests.support.chat import is_error_card, last_widget, text_of
+from tests.support.events import wait_for_text
+from tests.support.gateway import Gateway, quirky_server_config, running_gateway, store_url, write_config
 
 
 @pytest.fixture()
@@ -30,7 +25,7 @@ def gateway(tmp_path: Path, marker: Path) -> Iterator[Gateway]:
                 "quirky": quirky_server_config(marker, timeout=1, restart_wait=0),
                 "ghost": {"command": "no-such-mcp-server-binary"},
             },
-            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
+            "store": {"url": store_url(tmp_path)},
         },
     )
     with running_gateway(config) as running:
@@ -49,34 +44,27 @@ def test_a_call_slower_than_its_timeout_ends_as_an_error_card_and_is_cancelled(
     assert marker.read_text().count("cancelled") == 1  # the server saw notifications/cancelled
 
 
-def is_error_card(widget: dict) -> bool:
-    return any(
-        n.get("label") == "Error" for n in find_nodes(widget["widget"], lambda n: n.get("type") == "Badge")
-    )
-
-
 def test_a_server_that_died_gives_an_error_card_then_recovers(gateway: Gateway, marker: Path) -> None:
     client = gateway.client()
     created = client.create_thread("/pid")
-    assert not is_error_card(last_widget(created))
+    assert not is_error_card(last_widget(created)["widget"])
     (pid,) = (
         int(p)
         for p in subprocess.run(["pgrep", "-f", str(marker)], capture_output=True, text=True).stdout.split()
     )
+    seen = len(gateway.logs())
     os.kill(pid, signal.SIGKILL)
 
     failed = client.send(created.thread_id, "/pid")
     assert failed.status == 200 and not failed.of_type("error")
     card = last_widget(failed)
-    assert is_error_card(card) and "quirky" in card["copy_text"]
+    assert is_error_card(card["widget"]) and "quirky" in card["copy_text"]
     # the registry reconnects with backoff: a later call works without restarting the gateway
-    for _ in range(60):
-        again = client.send(created.thread_id, "/pid")
-        if not is_error_card(last_widget(again)):
-            break
-        time.sleep(0.25)  # the backoff is the registry's; this only paces the person retrying
-    else:
-        pytest.fail("the server never came back")
+    wait_for_text(
+        gateway.log, "MCP server quirky is up again", timeout=30, process=gateway.process, since=seen
+    )
+    again = client.send(created.thread_id, "/pid")
+    assert not is_error_card(last_widget(again)["widget"]), text_of(last_widget(again)["widget"])
     assert str(pid) not in last_widget(again)["copy_text"]
 
 

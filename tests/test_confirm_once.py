@@ -12,8 +12,8 @@ from tests.support.gateway import (
     Gateway,
     Reply,
     find_nodes,
-    local_config,
     running_gateway,
+    running_local_gateway,
     todo_server_config,
     write_config,
 )
@@ -34,10 +34,8 @@ def already_answered(reply: Reply) -> bool:
     return any("already answered" in n["message"] for n in reply.of_type("notice"))
 
 
-def test_simultaneous_clicks_on_one_confirm_delete_once(tmp_path: Path) -> None:
-    todo_db = tmp_path / "todo.db"
-    config = write_config(tmp_path / "config.yaml", local_config(tmp_path, todo_db=todo_db))
-    with running_gateway(config) as gateway:
+def test_simultaneous_clicks_on_one_confirm_delete_once(tmp_path: Path, todo_db: Path) -> None:
+    with running_local_gateway(tmp_path, todo_db=todo_db) as gateway:
         thread_id, card, confirm = ask_to_delete(gateway, todo_db)
         clients = [gateway.client() for _ in range(CLICKS)]
         with ThreadPoolExecutor(CLICKS) as pool:
@@ -48,10 +46,8 @@ def test_simultaneous_clicks_on_one_confirm_delete_once(tmp_path: Path) -> None:
     assert tasks(todo_db) == []
 
 
-def test_cancel_and_confirm_clicked_together_give_one_answer(tmp_path: Path) -> None:
-    todo_db = tmp_path / "todo.db"
-    config = write_config(tmp_path / "config.yaml", local_config(tmp_path, todo_db=todo_db))
-    with running_gateway(config) as gateway:
+def test_cancel_and_confirm_clicked_together_give_one_answer(tmp_path: Path, todo_db: Path) -> None:
+    with running_local_gateway(tmp_path, todo_db=todo_db) as gateway:
         thread_id, card, confirm = ask_to_delete(gateway, todo_db)
         (cancel,) = find_nodes(card["widget"], lambda n: n.get("type") == "tool.cancel")
         clients = [gateway.client(), gateway.client()]
@@ -70,8 +66,9 @@ def test_cancel_and_confirm_clicked_together_give_one_answer(tmp_path: Path) -> 
 
 
 @pytest.mark.postgres
-def test_clicks_spread_over_two_replicas_delete_once(tmp_path: Path, postgres_url: str) -> None:
-    todo_db = tmp_path / "todo.db"
+def test_clicks_spread_over_two_replicas_delete_once(
+    tmp_path: Path, todo_db: Path, postgres_url: str
+) -> None:
     config = {"mcp_servers": {"todo": todo_server_config(todo_db)}, "store": {"url": postgres_url}}
     first = write_config(tmp_path / "first.yaml", config)
     second = write_config(tmp_path / "second.yaml", config)

@@ -6,17 +6,16 @@ from pathlib import Path
 
 import httpx2
 
-from tests.support.gateway import local_config, running_gateway, write_config
+from tests.support.gateway import running_local_gateway
 
 FRONT_END = "http://chat.example.test"
 
 
 def test_only_configured_origins_get_cors_headers(tmp_path: Path) -> None:
-    config = write_config(
-        tmp_path / "config.yaml",
-        local_config(tmp_path, server={"cors_origins": [FRONT_END]}),
-    )
-    with running_gateway(config) as gateway, httpx2.Client(base_url=gateway.url) as http:
+    with (
+        running_local_gateway(tmp_path, server={"cors_origins": [FRONT_END]}) as gateway,
+        httpx2.Client(base_url=gateway.url) as http,
+    ):
         preflight = http.options(
             "/chatkit",
             headers={

@@ -7,19 +7,16 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.support.gateway import Gateway, local_config, running_gateway, write_config
+from tests.support.gateway import Gateway, running_local_gateway
 
 MAX_BODY = 4096
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    tmp = tmp_path_factory.mktemp("errors")
-    config = write_config(
-        tmp / "config.yaml",
-        local_config(tmp, server={"max_body_bytes": MAX_BODY}),
-    )
-    with running_gateway(config) as running:
+    with running_local_gateway(
+        tmp_path_factory.mktemp("errors"), server={"max_body_bytes": MAX_BODY}
+    ) as running:
         yield running
 
 

@@ -5,21 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support.gateway import Gateway, local_config, running_gateway, write_config
+from tests.support.gateway import Gateway, parse_sse, running_local_gateway, store_url, user_input
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
-    tmp = tmp_path_factory.mktemp("protocol")
-    config = write_config(
-        tmp / "config.yaml",
-        local_config(tmp),
-    )
-    with running_gateway(config) as running:
+    with running_local_gateway(tmp_path_factory.mktemp("protocol")) as running:
         yield running
 
 
@@ -115,15 +109,10 @@ def test_client_tool_output_without_a_pending_call_is_a_400(gateway: Gateway) ->
 def test_client_tool_output_completes_a_pending_client_tool_call(tmp_path: Path) -> None:
     from tests.support.store_seed import add_pending_client_tool_call
 
-    db = tmp_path / "gateway.db"
-    config = write_config(
-        tmp_path / "config.yaml",
-        local_config(tmp_path),
-    )
-    with running_gateway(config) as running:
+    with running_local_gateway(tmp_path) as running:
         client = running.client()
         thread_id = client.create_thread("/tools").thread_id
-        call_id = add_pending_client_tool_call(f"sqlite+aiosqlite:///{db}", thread_id, user_id="local")
+        call_id = add_pending_client_tool_call(store_url(tmp_path), thread_id, user_id="local")
         reply = client.post(
             {
                 "type": "threads.add_client_tool_output",
@@ -139,18 +128,7 @@ def test_client_tool_output_completes_a_pending_client_tool_call(tmp_path: Path)
 
 
 def test_sse_events_arrive_one_by_one(gateway: Gateway) -> None:
-    body = json.dumps(
-        {
-            "type": "threads.create",
-            "params": {
-                "input": {
-                    "content": [{"type": "input_text", "text": "/tools"}],
-                    "attachments": [],
-                    "inference_options": {},
-                }
-            },
-        }
-    )
+    body = json.dumps({"type": "threads.create", "params": {"input": user_input("/tools")}})
     client = gateway.client()
     chunks: list[bytes] = []
     with client.http.stream(
@@ -159,6 +137,6 @@ def test_sse_events_arrive_one_by_one(gateway: Gateway) -> None:
         chunks.extend(response.iter_raw())
     assert response.headers["content-type"].startswith("text/event-stream")
     text = b"".join(chunks).decode()
-    events: list[dict[str, Any]] = [json.loads(b[6:]) for b in text.split("\n\n") if b.startswith("data: ")]
+    events = parse_sse(text)
     assert len(events) >= 3
     assert all(block.startswith("data: ") for block in text.split("\n\n") if block)

@@ -15,6 +15,7 @@ from gateway.render.renderer import Renderer
 from gateway.server import GatewayServer
 from gateway.store.context import RequestContext
 from gateway.store.sql import SQLStore
+from tests.support.gateway import user_input
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,18 +34,7 @@ async def test_fast_path_and_sdk_process_give_the_same_answers(tmp_path: Path) -
         server = GatewayServer(store, ToolCaller(registry, Renderer(RenderConfig(), ROOT)), store.claims)
         context = RequestContext(user_id="u1")
         created = await server.process(
-            json.dumps(
-                {
-                    "type": "threads.create",
-                    "params": {
-                        "input": {
-                            "content": [{"type": "input_text", "text": "/tools"}],
-                            "attachments": [],
-                            "inference_options": {},
-                        }
-                    },
-                }
-            ),
+            json.dumps({"type": "threads.create", "params": {"input": user_input("/tools")}}),
             context,
         )
         assert isinstance(created, StreamingResult)

@@ -318,32 +318,45 @@ def test_refs_and_nullable_unions_are_followed() -> None:
 
 
 def test_odd_schemas_still_give_a_form() -> None:
-    for schema in (
-        {"type": "object", "properties": {"x": True, "y": {}}},
-        {"type": "object", "properties": {"r": {"$ref": "#/nowhere"}}},
-        {
-            "type": "object",
-            "properties": {
-                "deep": {
-                    "type": "object",
-                    "properties": {
-                        "a": {
-                            "type": "object",
-                            "properties": {
-                                "b": {
-                                    "type": "object",
-                                    "properties": {
-                                        "c": {"type": "object", "properties": {"d": {"type": "string"}}}
-                                    },
-                                }
-                            },
-                        }
-                    },
-                }
-            },
-        },
-        {"type": "object", "properties": "nonsense", "required": "x"},
-        {"type": "array"},
-    ):
-        check(RENDERER.form(tool("odd", input_schema=schema)))
-        coerce_form_values(schema, {"x": "1", "deep": {"a": {"b": {"c": '{"d": "e"}'}}}})
+    deep_string = {"type": "object", "properties": {"d": {"type": "string"}}}
+    deep = {"type": "object", "properties": {"c": deep_string}}
+    for level in ("b", "a", "deep"):
+        deep = {"type": "object", "properties": {level: deep}}
+    # (schema, its fields as (name, control, label), what a person submits, the arguments sent)
+    cases: list[tuple[dict[str, Any], list[tuple[str, str, str]], dict[str, Any], dict[str, Any]]] = [
+        (  # properties that say nothing about themselves: plain text inputs
+            {"type": "object", "properties": {"x": True, "y": {}}},
+            [("input.x", "Input", "X"), ("input.y", "Input", "Y")],
+            {"x": "1", "y": ""},
+            {"x": "1"},
+        ),
+        (  # a $ref to nowhere: a plain text input, not a crash
+            {"type": "object", "properties": {"r": {"$ref": "#/nowhere"}}},
+            [("input.r", "Input", "R")],
+            {"r": "as typed"},
+            {"r": "as typed"},
+        ),
+        (  # nested deeper than forms go: the rest is one JSON text area
+            deep,
+            [("input.deep.a.b.c", "Textarea", "C")],
+            {"deep": {"a": {"b": {"c": '{"d": "e"}'}}}},
+            {"deep": {"a": {"b": {"c": {"d": "e"}}}}},
+        ),
+        ({"type": "object", "properties": "nonsense", "required": "x"}, [], {"x": "1"}, {}),
+        ({"type": "array"}, [], {}, {}),
+    ]
+    for schema, fields, submitted, arguments in cases:
+        rendered = RENDERER.form(tool("odd", input_schema=schema))
+        tree = check(rendered)
+        # a form, not the error card `form()` falls back to when building one fails
+        assert not find(tree, lambda n: n.get("type") == "Badge" and n.get("label") == "Error"), schema
+        assert form_action(tree) == tool_call_action("todo.odd", {}), schema
+        assert [b["label"] for b in of_type(tree, "Button") if b.get("submit")] == ["Run"], schema
+        shown = find(tree, lambda n: "name" in n and n.get("type") != "Form")
+        assert [(n["name"], n["type"]) for n in shown] == [(name, kind) for name, kind, _ in fields], schema
+        labels = {n["fieldName"]: n["value"] for n in of_type(tree, "Label")}
+        assert labels == {name: label for name, _, label in fields}, schema
+        assert all("defaultValue" not in n and "required" not in n for n in shown), schema
+        names = [name.removeprefix("input.") for name, _, _ in fields]
+        assert rendered.copy_text == f"Form for todo.odd ({', '.join(names) or 'no arguments'})"
+        assert coerce_form_values(schema, submitted) == (arguments, {}), schema

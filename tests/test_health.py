@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx2
-import pytest
 
-from tests.support.gateway import Gateway, local_config, running_gateway, write_config
-
-
-@pytest.fixture()
-def gateway(tmp_path: Path) -> Iterator[Gateway]:
-    with running_gateway(write_config(tmp_path / "config.yaml", local_config(tmp_path))) as running:
-        yield running
-
-
-def children(pid: int) -> list[int]:
-    """The direct child processes of `pid`."""
-    found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    return [int(p) for p in found]
+from tests.support.events import children
+from tests.support.gateway import Gateway
 
 
 def todo_state(gateway: Gateway) -> tuple[str, dict[str, object], float]:

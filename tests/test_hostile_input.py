@@ -15,12 +15,7 @@ import httpx2
 import pytest
 
 from tests.support.chat import last_widget, tasks, text_of
-from tests.support.gateway import (
-    Gateway,
-    local_config,
-    running_gateway,
-    write_config,
-)
+from tests.support.gateway import Gateway, running_local_gateway
 from tests.support.todo import running_todo_http
 
 SURROGATE_COMMAND = r'/todo.add_task {"title": "\ud800"}'
@@ -32,20 +27,15 @@ def transport(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture()
-def todo_db(tmp_path: Path) -> Path:
-    return tmp_path / "todo.db"
-
-
-@pytest.fixture()
 def gateway(transport: str, tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
-    config = local_config(tmp_path, todo_db=todo_db)
     if transport == "http":
-        with running_todo_http(todo_db) as url:
-            config["mcp_servers"] = {"todo": {"url": url}}
-            with running_gateway(write_config(tmp_path / "config.yaml", config)) as running:
-                yield running
+        with (
+            running_todo_http(todo_db) as url,
+            running_local_gateway(tmp_path, mcp_servers={"todo": {"url": url}}) as running,
+        ):
+            yield running
         return
-    with running_gateway(write_config(tmp_path / "config.yaml", config)) as running:
+    with running_local_gateway(tmp_path, todo_db=todo_db) as running:
         yield running
 
 

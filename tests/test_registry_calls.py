@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import anyio
@@ -10,6 +11,7 @@ import pytest
 from gateway.errors import InvalidArgumentsError, OutputSchemaError, ToolTimeoutError
 from gateway.mcp.registry import ToolRegistry
 from tests.servers.launch import http_server, python_server, todo_server
+from tests.support.events import wait_for_text
 
 
 async def test_arguments_that_break_the_input_schema_are_refused_per_field_without_calling(
@@ -87,15 +89,12 @@ async def test_progress_of_a_python_server_reaches_the_callback() -> None:
 
 
 async def _wait_for_line(path: Path, line: str) -> str:
-    """The marker file's text, once the server has written `line` to it."""
-    with anyio.fail_after(10):
-        while not path.exists() or line not in path.read_text().split():
-            await anyio.sleep(0.02)
-    return path.read_text()
+    """The marker file's text, once the server has written `line` to it (waited for in a worker
+    thread, so the event loop runs on meanwhile)."""
+    return await anyio.to_thread.run_sync(functools.partial(wait_for_text, path, f"{line}\n", timeout=10))
 
 
-async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_stdio(tmp_path: Path) -> None:
-    marker = tmp_path / "cancelled.txt"
+async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_stdio(marker: Path) -> None:
     slow = python_server("tests.servers.quirky", "--marker", str(marker), timeout=0.5)
     async with ToolRegistry({"quirky": slow}) as registry:
         with pytest.raises(ToolTimeoutError) as timed_out:
@@ -105,8 +104,7 @@ async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_st
         assert not (await registry.call("quirky.sleep", {"seconds": 0})).is_error  # the session lives on
 
 
-async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_http(tmp_path: Path) -> None:
-    marker = tmp_path / "cancelled.txt"
+async def test_a_call_slower_than_its_timeout_is_cancelled_on_the_server_over_http(marker: Path) -> None:
     with http_server("tests.servers.quirky", "--marker", str(marker)) as server:
         async with ToolRegistry({"quirky": server.config(timeout=0.5)}) as registry:
             with pytest.raises(ToolTimeoutError):

@@ -10,17 +10,7 @@ from gateway.config import RemoteServerConfig, ToolFilter
 from gateway.errors import UnknownToolError
 from gateway.mcp.registry import ToolRegistry
 from tests.servers.launch import everything_server, python_server, todo_server
-from tests.support.todo import running_todo_http
-
-TODO_TOOLS = [
-    "add_task",
-    "list_tasks",
-    "get_task",
-    "update_task",
-    "complete_task",
-    "reopen_task",
-    "delete_task",
-]
+from tests.support.todo import TODO_TOOLS, running_todo_http
 
 
 async def test_todo_server_over_stdio_negotiates_2026_and_lists_its_tools_with_metadata(

@@ -6,25 +6,24 @@ finish; threads stay; an invalid file is refused and the running configuration s
 
 from __future__ import annotations
 
+import json
 import os
-import select
+import shutil
 import signal
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx2
-import watchfiles
 
-from tests.support.chat import last_widget, tasks, text_of
+from tests.support.chat import is_error_card, last_widget, tasks, text_of
+from tests.support.events import ProcessEnd, children, wait_for_text
 from tests.support.gateway import (
     ROOT,
     Gateway,
     Reply,
-    find_nodes,
     local_config,
     quirky_server_config,
     running_gateway,
@@ -37,31 +36,9 @@ ECHO = {"command": "python", "args": ["-m", "tests.servers.echo"], "cwd": str(RO
 
 def wait_for_log(gateway: Gateway, text: str, *, after: int = 0, timeout: float = 30.0) -> str:
     """Wait until the gateway's log shows `text` past offset `after`; the line that holds it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        logs = gateway.logs()
-        at = logs.find(text, after)
-        if at >= 0:
-            return logs[logs.rfind("\n", 0, at) + 1 : logs.find("\n", at)]
-        left = deadline - time.monotonic()
-        assert left > 0, f"no {text!r} in the gateway's log within {timeout} s:\n{logs[after:]}"
-        # Woken by the next write to the log (or the deadline), not by a timer.
-        for _ in watchfiles.watch(
-            gateway.log, rust_timeout=int(left * 1000) + 1, yield_on_timeout=True, debounce=0, step=5
-        ):
-            break
-
-
-def wait_for_line(path: Path, line: str, *, timeout: float = 30.0) -> None:
-    """Wait until the file `path` holds `line` (a test server's marker file)."""
-    deadline = time.monotonic() + timeout
-    while not (path.exists() and line in path.read_text().splitlines()):
-        left = deadline - time.monotonic()
-        assert left > 0, f"{path} never said {line!r}"
-        for _ in watchfiles.watch(
-            path.parent, rust_timeout=int(left * 1000) + 1, yield_on_timeout=True, debounce=0, step=5
-        ):
-            break
+    logs = wait_for_text(gateway.log, text, timeout=timeout, process=gateway.process, since=after)
+    at = logs.find(text, after)
+    return logs[logs.rfind("\n", 0, at) + 1 : logs.find("\n", at)]
 
 
 def health(gateway: Gateway) -> dict[str, Any]:
@@ -72,14 +49,9 @@ def server_states(gateway: Gateway) -> dict[str, str]:
     return {s["name"]: s["state"] for s in health(gateway)["servers"]}
 
 
-def is_error_card(reply: Reply) -> bool:
-    widget = last_widget(reply)["widget"]
-    return bool(find_nodes(widget, lambda n: n.get("type") == "Badge" and n.get("label") == "Error"))
-
-
 def pid_of(gateway: Gateway, thread_id: str, server: str) -> int:
     reply = gateway.client().send(thread_id, f"/{server}.pid")
-    assert not is_error_card(reply), text_of(last_widget(reply)["widget"])
+    assert not is_error_card(last_widget(reply)["widget"]), text_of(last_widget(reply)["widget"])
     return int(text_of(last_widget(reply)["widget"]).split()[-1])
 
 
@@ -89,25 +61,6 @@ def in_background(call: Any) -> tuple[threading.Thread, list[Reply]]:
     worker = threading.Thread(target=lambda: replies.append(call()), daemon=True)
     worker.start()
     return worker, replies
-
-
-def children(gateway: Gateway) -> set[int]:
-    """The gateway's child processes: its stdio MCP servers."""
-    found = subprocess.run(["pgrep", "-P", str(gateway.process.pid)], capture_output=True, text=True)
-    return {int(pid) for pid in found.stdout.split()}
-
-
-def wait_exited(pid: int, timeout: float = 30.0) -> None:
-    """Wait for process `pid` to end, on its pidfd (readable once it has exited)."""
-    try:
-        descriptor = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return
-    try:
-        readable, _, _ = select.select([descriptor], [], [], timeout)
-        assert readable, f"process {pid} still runs after {timeout} s"
-    finally:
-        os.close(descriptor)
 
 
 def reload_command(config: Path, runtime_dir: Path) -> subprocess.CompletedProcess[str]:
@@ -142,9 +95,9 @@ def test_sighup_starts_stops_and_restarts_servers_while_calls_and_threads_carry_
         moving_call, moving_reply = in_background(
             lambda: gateway.client().create_thread("/moving.sleep seconds=3")
         )
-        wait_for_line(steady_marker, "started")
-        wait_for_line(moving_marker, "started")
-        before = children(gateway)
+        wait_for_text(steady_marker, "started\n", timeout=30)
+        wait_for_text(moving_marker, "started\n", timeout=30)
+        before = set(children(gateway.process.pid))
         assert len(before) == 4  # todo, steady, moving, old
 
         second = local_config(tmp_path, todo_db=tmp_path / "other-todo.db", server={"watch_config": False})
@@ -162,12 +115,13 @@ def test_sighup_starts_stops_and_restarts_servers_while_calls_and_threads_carry_
         steady_call.join(30)
         moving_call.join(30)
         for reply in (*steady_reply, *moving_reply):  # both calls in flight finished with their result
-            assert not is_error_card(reply), text_of(last_widget(reply)["widget"])
+            assert not is_error_card(last_widget(reply)["widget"]), text_of(last_widget(reply)["widget"])
             assert "3" in text_of(last_widget(reply)["widget"])
         assert "cancelled" not in steady_marker.read_text() + moving_marker.read_text()
         for pid in before - {steady_pid}:  # old, and the replaced todo and moving, all end
-            wait_exited(pid)
-        assert len(children(gateway)) == 4  # todo, steady, moving, extra: no process left behind
+            with ProcessEnd(pid) as end:
+                assert end.wait(30), f"process {pid} still runs"
+        assert len(children(gateway.process.pid)) == 4  # todo, steady, moving, extra: no process left behind
 
         assert server_states(gateway) == {"todo": "up", "steady": "up", "moving": "up", "extra": "up"}
         assert pid_of(gateway, thread_id, "steady") == steady_pid  # untouched
@@ -208,13 +162,16 @@ def test_an_invalid_file_is_refused_and_the_running_configuration_stays(tmp_path
 
         assert server_states(gateway) == {"todo": "up"}
         added = client.send(thread_id, "/todo.add_task title=Two")
-        assert not is_error_card(added), text_of(last_widget(added)["widget"])
+        assert not is_error_card(last_widget(added)["widget"]), text_of(last_widget(added)["widget"])
         assert [t["title"] for t in tasks(tmp_path / "todo.db")] == ["One", "Two"]
 
         config.write_text(good)  # fixed: the command line reports that nothing changed
         done = reload_command(config, runtime_dir)
         assert done.returncode == 0, done
-        assert done.stdout.strip() == f"{gateway.url} (pid {gateway.process.pid}): nothing changed"
+        assert (
+            done.stdout.strip()
+            == f"{gateway.url} (pid {gateway.process.pid}): nothing changed (templates re-read)"
+        )
 
 
 def test_gateway_reload_applies_rules_ui_and_auth_to_the_next_request(tmp_path: Path) -> None:
@@ -286,3 +243,22 @@ def test_gateway_reload_says_when_no_gateway_serves_the_file(tmp_path: Path) -> 
         f"error: no running gateway serves {config.resolve()}; "
         f"start one with: gateway serve --config {config}"
     )
+
+
+def test_an_edited_template_applies_to_the_next_result(tmp_path: Path) -> None:
+    templates = tmp_path / "widgets"
+    shutil.copytree(ROOT / "widgets", templates)
+    config = write_config(
+        tmp_path / "config.yaml", local_config(tmp_path, render={"templates_dir": "widgets"})
+    )
+    with running_gateway(config) as gateway:
+        client = gateway.client()
+        first = client.create_thread("/todo.add_task title=First")
+        assert last_widget(first)["widget"]["status"]["text"] == "Task added"
+        after = len(gateway.logs())
+        card = json.loads((templates / "todo.task.widget").read_text())
+        card["template"] = card["template"].replace('"Task added"', '"Noted down"')
+        (templates / "todo.task.widget").write_text(json.dumps(card))
+        wait_for_log(gateway, "config reloaded (a template changed)", after=after)
+        added = client.send(first.thread_id, "/todo.add_task title=Second")
+        assert last_widget(added)["widget"]["status"]["text"] == "Noted down"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,29 +38,12 @@ from sqlalchemy import func, select
 
 from gateway.errors import StoreUnavailableError
 from gateway.store.codec import dump_item
-from gateway.store.context import RequestContext
 from gateway.store.models import ITEMS
 from gateway.store.sql import SQLStore
 from tests.support.net import free_port
+from tests.support.store import ALICE, new_thread
 
 ThreadItemModel = TypeVar("ThreadItemModel", bound=BaseModel)
-
-ALICE = RequestContext(user_id="alice")
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SQLStore]:
-    store = await SQLStore.create(database_url)
-    yield store
-    await store.close()
-
-
-async def new_thread(store: SQLStore, context: RequestContext = ALICE, **fields: object) -> ThreadMetadata:
-    thread = ThreadMetadata.model_validate(
-        {"id": store.generate_thread_id(context), "created_at": datetime.now(), **fields}
-    )
-    await store.save_thread(thread, context)
-    return thread
 
 
 def user_message(store: SQLStore, thread: ThreadMetadata, text: str = "hi") -> UserMessageItem:
@@ -321,8 +303,24 @@ async def test_a_new_store_on_the_same_url_finds_everything_saved_before(databas
         assert (await second.load_thread_items(thread.id, None, 1, "desc", ALICE)).data == [more]
 
 
-async def test_ping_returns_while_the_database_answers(store: SQLStore) -> None:
-    await store.ping()
+async def test_ping_returns_while_the_database_answers(
+    store: SQLStore, database_url: str, tmp_path: Path
+) -> None:
+    # /health asks ping whether the store works: it must return for a database that answers
+    # and fail for one that does not (so it cannot be a formality that always returns).
+    assert await store.ping() is None
+    if database_url.startswith("sqlite"):
+        silent = tmp_path / "a-directory.db"  # SQLite cannot open a directory as its database
+        silent.mkdir()
+        silent_url = f"sqlite+aiosqlite:///{silent}"
+    else:  # the same PostgreSQL server, a database it does not have
+        silent_url = f"{database_url.rsplit('/', 1)[0]}/no_such_database"
+    silent_store = SQLStore(silent_url)  # not started: starting would already fail
+    try:
+        with pytest.raises(StoreUnavailableError, match="cannot connect to"):
+            await silent_store.ping()
+    finally:
+        await silent_store.close()
 
 
 async def test_a_store_on_an_unreachable_postgres_fails_saying_it_is_unavailable() -> None:

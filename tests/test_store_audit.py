@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -15,13 +14,6 @@ from gateway.store.sql import SQLStore
 from tests.support.audit import audit_entry
 
 START = datetime(2026, 11, 30, 9, 0, 0, 123456)
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SQLStore]:
-    store = await SQLStore.create(database_url)
-    yield store
-    await store.close()
 
 
 def entry(at: datetime = START, user_id: str = "alice", **fields: Any) -> AuditEntry:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
-import pytest
 from sqlalchemy import select
 
 from gateway.store.context import RequestContext
 from gateway.store.models import CLAIMS
 from gateway.store.sql import SQLStore
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SQLStore]:
-    store = await SQLStore.create(database_url)
-    yield store
-    await store.close()
 
 
 async def test_only_the_first_claim_of_a_key_wins_whoever_claims_it_later(store: SQLStore) -> None:

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
 
-from gateway.store.context import RequestContext
 from gateway.store.sql import SQLStore
+from tests.support.store import ALICE, assistant_message
 
 ROOT = Path(__file__).resolve().parent.parent
-ALICE = RequestContext(user_id="alice")
 
 
 @pytest.fixture
@@ -28,15 +27,6 @@ async def two_stores(database_url: str) -> AsyncIterator[tuple[SQLStore, SQLStor
     yield one, two
     await one.close()
     await two.close()
-
-
-def message(store: SQLStore, thread: ThreadMetadata, text: str) -> AssistantMessageItem:
-    return AssistantMessageItem(
-        id=store.generate_item_id("message", thread, ALICE),
-        thread_id=thread.id,
-        created_at=datetime.now(),
-        content=[AssistantMessageContent(text=text)],
-    )
 
 
 async def all_items(store: SQLStore, thread_id: str) -> list[AssistantMessageItem]:
@@ -57,7 +47,7 @@ async def test_200_concurrent_adds_through_two_stores_are_all_kept_once(
     one, two = two_stores
     thread = ThreadMetadata(id=one.generate_thread_id(ALICE), created_at=datetime.now())
     await one.save_thread(thread, ALICE)
-    items = [message(one, thread, str(n)) for n in range(200)]
+    items = [assistant_message(one, thread, str(n)) for n in range(200)]
     async with asyncio.timeout(60):
         await asyncio.gather(
             *((two, one)[n % 2].add_thread_item(thread.id, i, ALICE) for n, i in enumerate(items))
@@ -74,7 +64,7 @@ async def test_concurrent_saves_of_one_item_keep_exactly_one(two_stores: tuple[S
     one, two = two_stores
     thread = ThreadMetadata(id=one.generate_thread_id(ALICE), created_at=datetime.now())
     await one.save_thread(thread, ALICE)
-    item = message(one, thread, "v0")
+    item = assistant_message(one, thread, "v0")
     versions = [
         item.model_copy(update={"content": [AssistantMessageContent(text=f"v{n}")]}) for n in range(60)
     ]
@@ -96,7 +86,7 @@ async def test_concurrent_threads_each_with_their_own_writers_are_all_complete(
     async def converse(store: SQLStore, thread: ThreadMetadata) -> None:
         await store.save_thread(thread, ALICE)
         for n in range(15):
-            await store.add_thread_item(thread.id, message(store, thread, str(n)), ALICE)
+            await store.add_thread_item(thread.id, assistant_message(store, thread, str(n)), ALICE)
             await store.save_thread(thread.model_copy(update={"title": f"turn {n}"}), ALICE)
 
     async with asyncio.timeout(60):

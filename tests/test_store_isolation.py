@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
 from chatkit.store import NotFoundError
-from chatkit.types import (
-    AssistantMessageContent,
-    AssistantMessageItem,
-    FileAttachment,
-    ThreadMetadata,
-)
+from chatkit.types import AssistantMessageItem, FileAttachment, ThreadMetadata
 
 from gateway.store.context import RequestContext
 from gateway.store.sql import SQLStore
+from tests.support.store import ALICE, assistant_message
 
-ALICE = RequestContext(user_id="alice")
 BOB = RequestContext(user_id="bob")
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SQLStore]:
-    store = await SQLStore.create(database_url)
-    yield store
-    await store.close()
 
 
 class AlicesData:
@@ -39,20 +26,11 @@ class AlicesData:
 async def alice(store: SQLStore) -> AlicesData:
     thread = ThreadMetadata(id=store.generate_thread_id(ALICE), created_at=datetime.now(), title="alice's")
     await store.save_thread(thread, ALICE)
-    item = message(store, thread, "alice says")
+    item = assistant_message(store, thread, "alice says")
     await store.add_thread_item(thread.id, item, ALICE)
     attachment = FileAttachment(id="atc_alice", name="a.txt", mime_type="text/plain")
     await store.save_attachment(attachment, ALICE)
     return AlicesData(thread, item, attachment)
-
-
-def message(store: SQLStore, thread: ThreadMetadata, text: str) -> AssistantMessageItem:
-    return AssistantMessageItem(
-        id=store.generate_item_id("message", thread, ALICE),
-        thread_id=thread.id,
-        created_at=datetime.now(),
-        content=[AssistantMessageContent(text=text)],
-    )
 
 
 async def assert_alice_untouched(store: SQLStore, alice: AlicesData) -> None:
@@ -92,9 +70,9 @@ async def test_writes_naming_another_users_thread_fail_and_change_nothing(
     with pytest.raises(NotFoundError):
         await store.save_thread(alice.thread.model_copy(update={"title": "bob's now"}), BOB)
     with pytest.raises(NotFoundError):
-        await store.add_thread_item(alice.thread.id, message(store, alice.thread, "bob adds"), BOB)
+        await store.add_thread_item(alice.thread.id, assistant_message(store, alice.thread, "bob adds"), BOB)
     with pytest.raises(NotFoundError):
-        await store.save_item(alice.thread.id, message(store, alice.thread, "bob saves"), BOB)
+        await store.save_item(alice.thread.id, assistant_message(store, alice.thread, "bob saves"), BOB)
     with pytest.raises(NotFoundError):  # not even by replacing alice's item by its id
         await store.save_item(alice.thread.id, alice.item.model_copy(update={"content": []}), BOB)
     await assert_alice_untouched(store, alice)

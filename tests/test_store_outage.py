@@ -11,26 +11,24 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from chatkit.store import NotFoundError
-from chatkit.types import AssistantMessageContent, AssistantMessageItem, FileAttachment, ThreadMetadata
+from chatkit.types import FileAttachment, ThreadMetadata
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from gateway.errors import StoreUnavailableError
 from gateway.store import failures
-from gateway.store.context import RequestContext
 from gateway.store.outage import Outage
 from gateway.store.sql import SQLStore
 from tests.support.audit import audit_entry
 from tests.support.postgres import PostgresCluster, postgres_cluster_running
+from tests.support.store import ALICE, assistant_message, new_thread
 
-ALICE = RequestContext(user_id="alice")
 OUTAGE_LOGGER = "gateway.store.outage"
 
 
@@ -48,21 +46,6 @@ async def pg_store(private_cluster: PostgresCluster) -> AsyncIterator[SQLStore]:
     await store.close()
 
 
-async def new_thread(store: SQLStore) -> ThreadMetadata:
-    thread = ThreadMetadata(id=store.generate_thread_id(ALICE), created_at=datetime.now())
-    await store.save_thread(thread, ALICE)
-    return thread
-
-
-def message(store: SQLStore, thread: ThreadMetadata) -> AssistantMessageItem:
-    return AssistantMessageItem(
-        id=store.generate_item_id("message", thread, ALICE),
-        thread_id=thread.id,
-        created_at=datetime.now(),
-        content=[AssistantMessageContent(text="hi")],
-    )
-
-
 def every_kind_of_call(store: SQLStore, thread: ThreadMetadata) -> list[Callable[[], Awaitable[Any]]]:
     """One call of each kind: reads, writes, the audit log, claims and the health ping."""
     return [
@@ -70,7 +53,7 @@ def every_kind_of_call(store: SQLStore, thread: ThreadMetadata) -> list[Callable
         lambda: store.load_threads(20, None, "desc", ALICE),
         lambda: store.load_thread_items(thread.id, None, 20, "asc", ALICE),
         lambda: store.save_thread(thread, ALICE),
-        lambda: store.add_thread_item(thread.id, message(store, thread), ALICE),
+        lambda: store.add_thread_item(thread.id, assistant_message(store, thread), ALICE),
         lambda: store.delete_thread_item(thread.id, "msg_x", ALICE),
         lambda: store.save_attachment(
             FileAttachment(id="atc_x", name="a.txt", mime_type="text/plain"), ALICE
@@ -138,7 +121,7 @@ async def test_the_first_calls_after_a_postgres_restart_succeed_on_a_pool_of_sta
     # As many calls at once as there are stale connections: each would get one of them.
     loaded = await asyncio.gather(*(pg_store.load_thread(thread.id, ALICE) for _ in range(5)))
     assert loaded == [thread] * 5
-    await pg_store.add_thread_item(thread.id, message(pg_store, thread), ALICE)
+    await pg_store.add_thread_item(thread.id, assistant_message(pg_store, thread), ALICE)
     assert logged(caplog, logging.WARNING) == []
     assert not pg_store.outage.down
     async with pg_store.engine.connect() as conn:
@@ -159,7 +142,9 @@ async def test_a_connection_lost_in_the_middle_of_a_call_is_an_outage_not_a_real
         await holder.execute(
             text("SELECT 1 FROM chatkit_threads WHERE id = :id FOR UPDATE"), {"id": thread.id}
         )
-        write = asyncio.create_task(pg_store.add_thread_item(thread.id, message(pg_store, thread), ALICE))
+        write = asyncio.create_task(
+            pg_store.add_thread_item(thread.id, assistant_message(pg_store, thread), ALICE)
+        )
         waiting = (
             f"SELECT pid FROM pg_stat_activity WHERE datname = '{database}' AND wait_event_type = 'Lock'"
         )
@@ -173,7 +158,7 @@ async def test_a_connection_lost_in_the_middle_of_a_call_is_an_outage_not_a_real
         await holder.rollback()
 
     assert pg_store.outage.down
-    await pg_store.add_thread_item(thread.id, message(pg_store, thread), ALICE)
+    await pg_store.add_thread_item(thread.id, assistant_message(pg_store, thread), ALICE)
     assert not pg_store.outage.down
     messages = [r.getMessage() for r in logged(caplog, logging.INFO)]
     assert messages[0].startswith("store unavailable: lost the connection to postgresql")
@@ -239,7 +224,7 @@ async def test_a_sqlite_file_that_cannot_be_opened_is_an_outage_until_it_can(
 async def test_real_errors_keep_their_types_and_are_no_outage(database_url: str) -> None:
     async with SQLStore(database_url) as store:
         thread = await new_thread(store)
-        item = message(store, thread)
+        item = assistant_message(store, thread)
         await store.add_thread_item(thread.id, item, ALICE)
         with pytest.raises(ValueError, match="already has an item"):  # an IntegrityError inside
             await store.add_thread_item(thread.id, item, ALICE)

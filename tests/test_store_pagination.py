@@ -2,49 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
 from chatkit.store import NotFoundError
-from chatkit.types import AssistantMessageContent, AssistantMessageItem, ThreadMetadata
+from chatkit.types import AssistantMessageItem, ThreadMetadata
 from sqlalchemy import insert, update
 
 from gateway.store.codec import dump_item
-from gateway.store.context import RequestContext
 from gateway.store.models import ITEMS, THREADS
 from gateway.store.sql import MAX_PAGE_SIZE, SQLStore
+from tests.support.store import ALICE, add_messages, new_thread
 
-ALICE = RequestContext(user_id="alice")
 SAME_INSTANT = datetime(2025, 5, 17, 12, 0, 0, 123456)
-
-
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SQLStore]:
-    store = await SQLStore.create(database_url)
-    yield store
-    await store.close()
-
-
-async def new_thread(store: SQLStore, created_at: datetime | None = None) -> ThreadMetadata:
-    thread = ThreadMetadata(id=store.generate_thread_id(ALICE), created_at=created_at or datetime.now())
-    await store.save_thread(thread, ALICE)
-    return thread
 
 
 async def add_items(store: SQLStore, thread: ThreadMetadata, count: int) -> list[str]:
     """Add `count` items all stamped with the same instant; return their ids in insertion order."""
-    ids = []
-    for n in range(count):
-        item = AssistantMessageItem(
-            id=store.generate_item_id("message", thread, ALICE),
-            thread_id=thread.id,
-            created_at=SAME_INSTANT,
-            content=[AssistantMessageContent(text=str(n))],
-        )
-        await store.add_thread_item(thread.id, item, ALICE)
-        ids.append(item.id)
-    return ids
+    return await add_messages(store, thread, count, created_at=SAME_INSTANT)
 
 
 async def all_item_ids(
@@ -230,7 +205,7 @@ async def test_no_threads_gives_one_empty_page(store: SQLStore) -> None:
 async def test_threads_page_by_creation_time_whatever_order_they_were_saved_in(store: SQLStore) -> None:
     start = datetime(2025, 1, 1)
     offsets = [5, 1, 9, 3, 7, 0, 8, 2, 6, 4]
-    threads = {n: await new_thread(store, start + timedelta(minutes=n)) for n in offsets}
+    threads = {n: await new_thread(store, created_at=start + timedelta(minutes=n)) for n in offsets}
     oldest_first = [threads[n].id for n in sorted(offsets)]
     for limit in (1, 3, 10, 11):
         assert await all_thread_ids(store, limit, "asc") == oldest_first
@@ -241,7 +216,7 @@ async def test_threads_page_by_creation_time_whatever_order_they_were_saved_in(s
 async def test_threads_created_at_the_same_instant_page_in_one_fixed_order_both_ways(
     store: SQLStore, limit: int
 ) -> None:
-    ids = [(await new_thread(store, SAME_INSTANT)).id for _ in range(25)]
+    ids = [(await new_thread(store, created_at=SAME_INSTANT)).id for _ in range(25)]
     assert await all_thread_ids(store, limit, "asc") == sorted(ids)
     assert await all_thread_ids(store, limit, "desc") == sorted(ids, reverse=True)
 

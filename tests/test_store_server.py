@@ -26,8 +26,8 @@ from chatkit.types import (
 
 from gateway.store.context import RequestContext
 from gateway.store.sql import SQLStore
-
-ALICE = RequestContext(user_id="alice")
+from tests.support.gateway import user_input
+from tests.support.store import ALICE, add_messages
 
 
 class HangingServer(ChatKitServer[RequestContext]):
@@ -53,13 +53,6 @@ class HangingServer(ChatKitServer[RequestContext]):
         await asyncio.Event().wait()
 
 
-@pytest.fixture
-async def store(database_url: str) -> AsyncIterator[SQLStore]:
-    store = await SQLStore.create(database_url)
-    yield store
-    await store.close()
-
-
 async def call(server: ChatKitServer[RequestContext], request: dict[str, Any]) -> Any:
     result = await server.process(json.dumps(request), ALICE)
     assert isinstance(result, NonStreamingResult)
@@ -70,8 +63,8 @@ async def test_a_cancelled_stream_keeps_the_partial_answer_and_the_sdks_cancel_m
     store: SQLStore,
 ) -> None:
     server = HangingServer(store)
-    message = {"content": [{"type": "input_text", "text": "hi"}], "attachments": [], "inference_options": {}}
-    result = await server.process(json.dumps({"type": "threads.create", "params": {"input": message}}), ALICE)
+    request = {"type": "threads.create", "params": {"input": user_input("hi")}}
+    result = await server.process(json.dumps(request), ALICE)
     assert isinstance(result, StreamingResult)
 
     async def read_stream() -> None:
@@ -92,20 +85,6 @@ async def test_a_cancelled_stream_keeps_the_partial_answer_and_the_sdks_cancel_m
     # What the browser reloads: the partial answer, not the hidden marker.
     listed = await call(server, {"type": "items.list", "params": {"thread_id": thread.id, "order": "asc"}})
     assert [i["type"] for i in listed["data"]] == ["user_message", "assistant_message"]
-
-
-async def add_messages(store: SQLStore, thread: ThreadMetadata, count: int) -> list[str]:
-    ids = []
-    for n in range(count):
-        item = AssistantMessageItem(
-            id=store.generate_item_id("message", thread, ALICE),
-            thread_id=thread.id,
-            created_at=datetime.now(),
-            content=[AssistantMessageContent(text=str(n))],
-        )
-        await store.add_thread_item(thread.id, item, ALICE)
-        ids.append(item.id)
-    return ids
 
 
 async def test_the_sdk_reads_pages_renames_and_deletes_threads_through_the_store(store: SQLStore) -> None:

@@ -13,9 +13,8 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult, Tool
 
-from tests.support.todo import running_todo_http, todo_stdio_params
+from tests.support.todo import TODO_TOOLS, running_todo_http, todo_stdio_params
 
-TOOLS = {"add_task", "list_tasks", "get_task", "update_task", "complete_task", "reopen_task", "delete_task"}
 TASK_FIELDS = {
     "id",
     "title",
@@ -89,7 +88,7 @@ async def test_every_tool_has_a_title_a_description_and_precise_schemas(
     transport: str, tmp_path: Path
 ) -> None:
     async with connect(transport, tmp_path / "todo.db") as todo:
-        assert set(todo.tools) == TOOLS
+        assert set(todo.tools) == set(TODO_TOOLS)
         for tool in todo.tools.values():
             assert tool.title and tool.description and len(tool.description) > 20
             assert tool.input_schema["type"] == "object"

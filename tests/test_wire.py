@@ -16,9 +16,10 @@ from gateway.config.render import RenderConfig
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.codec import dump_item, load_item
+from gateway.vocabulary.actions import tool_call_action
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 from gateway.wire import event_json
-from tests.render_cases.checks import todo_tools
+from tests.render_cases.checks import check, find, of_type, todo_tools
 
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = todo_tools()
@@ -61,16 +62,40 @@ def sdk_bytes(event: Any) -> bytes:
     return ChatKitServer._serialize(None, event)  # type: ignore[arg-type]  # the SDK's own path
 
 
-@pytest.mark.parametrize("name", list(CASES))
-def test_events_carrying_a_widget_serialize_as_the_sdk_does(name: str) -> None:
-    rendered = CASES[name]
-    item = WidgetItem(
+def widget_item(rendered: Rendered) -> WidgetItem:
+    return WidgetItem(
         id="msg_1",
         thread_id="thr_1",
         created_at=datetime(2026, 11, 23, 7, 0),
         widget=rendered.widget,
         copy_text=rendered.copy_text,
     )
+
+
+def test_the_form_case_is_the_edit_form_not_the_error_card() -> None:
+    # `Renderer.form` answers any failure with a valid error card: without this, the form kind
+    # could silently drop out of the wire tests below.
+    tree = check(CASES["form"])
+    assert not find(tree, lambda n: n.get("type") == "Badge" and n.get("label") == "Error")
+    fields = find(tree, lambda n: "name" in n and n.get("type") != "Form")
+    assert [(n["name"], n["type"]) for n in fields] == [
+        ("input.title", "Input"),
+        ("input.description", "Textarea"),
+        ("input.priority", "Select"),
+        ("input.due_date", "DatePicker"),
+        ("input.clear_due_date", "Checkbox"),
+        ("input.tags", "Input"),
+    ]  # no input.id: the task it edits is fixed in the submit action
+    assert fields[0]["defaultValue"] == "x"
+    assert "too short" in [n["value"] for n in find(tree, lambda n: n.get("color") == "danger")]
+    (form,) = of_type(tree, "Form")
+    assert form["onSubmitAction"] == tool_call_action("todo.update_task", {"id": 3})
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_events_carrying_a_widget_serialize_as_the_sdk_does(name: str) -> None:
+    rendered = CASES[name]
+    item = widget_item(rendered)
     for event in (
         ThreadItemDoneEvent(item=item),
         ThreadItemUpdatedEvent(item_id="msg_1", update=WidgetRootUpdated(widget=rendered.widget)),
@@ -83,13 +108,7 @@ def test_events_carrying_a_widget_serialize_as_the_sdk_does(name: str) -> None:
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_stored_widget_item_loads_back_unchanged(name: str) -> None:
     rendered = CASES[name]
-    item = WidgetItem(
-        id="msg_1",
-        thread_id="thr_1",
-        created_at=datetime(2026, 11, 23, 7, 0),
-        widget=rendered.widget,
-        copy_text=rendered.copy_text,
-    )
+    item = widget_item(rendered)
     loaded = load_item("widget", dump_item(item))
     assert json.loads(sdk_bytes(ThreadItemDoneEvent(item=loaded))) == json.loads(
         sdk_bytes(ThreadItemDoneEvent(item=item))

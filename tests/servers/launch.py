@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 
 from gateway.config import RemoteServerConfig, StdioServerConfig
 from tests.conftest import EVERYTHING_JS, PARTNERS, ROOT
-from tests.support.net import free_port, wait_for_port
+from tests.support.net import free_port, wait_until_listening
 
 GROW_JS = Path(__file__).with_name("grow.cjs")
 
@@ -41,10 +42,11 @@ def grow_server(**options: Any) -> StdioServerConfig:
 
 @dataclass
 class HttpServer:
-    """A test server process on a loopback port; `kill()` it, `restart()` it on the same port."""
+    """A test server process on a loopback port; `kill()` it, `start()` it again on the same port."""
 
     argv: list[str]
     port: int
+    log: Path  # what it prints, every start appended
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -56,14 +58,13 @@ class HttpServer:
         return RemoteServerConfig(url=self.url, **options)
 
     def start(self) -> None:
-        """Start the process and wait until it listens."""
-        self.process = subprocess.Popen(
-            [*self.argv, "--port", str(self.port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, process=self.process)
+        """Start the process and wait until it says it listens."""
+        since = len(self.log.read_text(errors="replace")) if self.log.exists() else 0
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [*self.argv, "--port", str(self.port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until_listening(self.port, log=self.log, process=self.process, since=since)
 
     def kill(self) -> None:
         """SIGKILL: no goodbye to the clients."""
@@ -85,9 +86,11 @@ class HttpServer:
 @contextlib.contextmanager
 def http_server(module: str, *args: str) -> Iterator[HttpServer]:
     """`python -m <module> --transport http --port P <args>` for the duration of the block."""
-    server = HttpServer([sys.executable, "-m", module, "--transport", "http", *args], free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    with tempfile.TemporaryDirectory(prefix="mcp-http-") as scratch:
+        argv = [sys.executable, "-m", module, "--transport", "http", *args]
+        server = HttpServer(argv, free_port(), Path(scratch) / "server.log")
+        try:
+            server.start()
+            yield server
+        finally:
+            server.stop()

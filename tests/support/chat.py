@@ -70,6 +70,11 @@ def text_of(widget: Any) -> str:
     return "\n".join(parts)
 
 
+def is_error_card(widget: dict[str, Any]) -> bool:
+    """Whether a widget tree is an error card: it carries the red "Error" badge."""
+    return bool(find_nodes(widget, lambda n: n.get("type") == "Badge" and n.get("label") == "Error"))
+
+
 def last_widget(reply: Reply) -> dict[str, Any]:
     """The last widget item finished in a stream."""
     widgets = reply.widgets()

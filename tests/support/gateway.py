@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 import httpx2
 import yaml
 
-from tests.support.net import free_port, wait_for_port
+from tests.support.net import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,11 +49,16 @@ def quirky_server_config(marker: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
+def store_url(tmp: Path) -> str:
+    """The URL of the gateway's SQLite store in `tmp` (the one `local_config` gives it)."""
+    return f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"
+
+
 def local_config(tmp: Path, *, todo_db: Path | None = None, **sections: Any) -> dict[str, Any]:
     """A config like the repo's own: our todo server over stdio and a SQLite store, both in `tmp`."""
     return {
         "mcp_servers": {"todo": todo_server_config(todo_db or tmp / "todo.db")},
-        "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
+        "store": {"url": store_url(tmp)},
         **sections,
     }
 
@@ -87,34 +91,33 @@ class Gateway:
 
 @contextlib.contextmanager
 def running_gateway(
-    config_path: Path, *, env: dict[str, str] | None = None, timeout: float = 30.0
+    config_path: Path,
+    *,
+    env: dict[str, str] | None = None,
+    timeout: float = 30.0,
+    log_level: str | None = None,
 ) -> Iterator[Gateway]:
-    """Start `python -m gateway serve` on a free loopback port; stop it (SIGTERM) on exit."""
+    """Start `python -m gateway serve` on a free loopback port; stop it (SIGTERM) on exit.
+
+    Its output goes to a log file beside the config (`Gateway.logs()`), written by the gateway
+    itself, so what a test reads there is all it has printed so far.
+    """
     port = free_port()
     log = config_path.with_suffix(f".{port}.log")
+    command = [sys.executable, "-m", "gateway", "serve", "--config", str(config_path)]
+    command += ["--host", "127.0.0.1", "--port", str(port)]
+    if log_level is not None:
+        command += ["--log-level", log_level]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gateway",
-                "serve",
-                "--config",
-                str(config_path),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})},
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
         )
     gateway = Gateway(url=f"http://127.0.0.1:{port}", process=process, log=log)
     try:
-        wait_for_port(port, process=process, timeout=timeout)
-        _wait_healthy(gateway, timeout)
+        # uvicorn runs the app's start-up (store, MCP servers) before it listens: once it says
+        # it listens, the gateway answers.
+        wait_until_listening(port, log=log, process=process, timeout=timeout)
+        _check_health(gateway)
         yield gateway
     finally:
         for client in gateway.clients:
@@ -128,17 +131,29 @@ def running_gateway(
                 process.wait()
 
 
-def _wait_healthy(gateway: Gateway, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            response = httpx2.get(f"{gateway.url}/health", timeout=2)
-            if response.status_code in (200, 503):
-                return
-        except httpx2.HTTPError:
-            pass
-        time.sleep(0.05)
-    raise TimeoutError(f"gateway did not answer /health within {timeout}s:\n{gateway.logs()}")
+@contextlib.contextmanager
+def running_local_gateway(
+    tmp: Path,
+    *,
+    todo_db: Path | None = None,
+    env: dict[str, str] | None = None,
+    log_level: str | None = None,
+    **sections: Any,
+) -> Iterator[Gateway]:
+    """`running_gateway` on `local_config(tmp, todo_db=..., **sections)`, written to `tmp`/config.yaml."""
+    config = write_config(tmp / "config.yaml", local_config(tmp, todo_db=todo_db, **sections))
+    with running_gateway(config, env=env, log_level=log_level) as gateway:
+        yield gateway
+
+
+def _check_health(gateway: Gateway) -> None:
+    """The gateway that says it listens answers /health: 200, or 503 with a server or the store down."""
+    try:
+        response = httpx2.get(f"{gateway.url}/health", timeout=10)
+    except httpx2.HTTPError as exc:
+        raise RuntimeError(f"the gateway listens but GET /health failed: {exc!r}\n{gateway.logs()}") from exc
+    if response.status_code not in (200, 503):
+        raise RuntimeError(f"GET /health answered {response.status_code}: {response.text}\n{gateway.logs()}")
 
 
 @dataclass

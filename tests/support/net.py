@@ -1,10 +1,12 @@
-"""Loopback ports and readiness waits for tests that start real servers."""
+"""Loopback ports, and waiting until a server started on one listens."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
-import time
+from pathlib import Path
+
+from tests.support.events import wait_for_text
 
 
 def free_port() -> int:
@@ -14,17 +16,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(
-    port: int, *, process: subprocess.Popen[bytes] | None = None, timeout: float = 20.0
+def wait_until_listening(
+    port: int, *, log: Path, process: subprocess.Popen[bytes], timeout: float = 20.0, since: int = 0
 ) -> None:
-    """Block until something accepts on 127.0.0.1:`port`; fail fast if `process` exits first."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server process exited with {process.returncode} before listening on {port}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listened on 127.0.0.1:{port} within {timeout}s")
+    """Block until the uvicorn in `process` says, in its output `log`, that it listens on `port`.
+
+    Every server the tests start on a port (the gateway, our todo server, the test servers) is
+    uvicorn, which writes "Uvicorn running on http://127.0.0.1:<port>" once its socket listens.
+    Fails at once if `process` exits first. `since`: the characters of `log` written before this
+    start (a restart on the same port writes the line again).
+    """
+    wait_for_text(
+        log, f"Uvicorn running on http://127.0.0.1:{port} ", process=process, timeout=timeout, since=since
+    )

@@ -12,9 +12,20 @@ from typing import Literal
 
 from mcp import StdioServerParameters
 
-from tests.support.net import free_port, wait_for_port
+from tests.support.net import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
+
+TODO_TOOLS = [
+    "add_task",
+    "list_tasks",
+    "get_task",
+    "update_task",
+    "complete_task",
+    "reopen_task",
+    "delete_task",
+]
+"""Every tool our todo server offers, in the order it lists them."""
 
 
 def todo_stdio_params(db_path: Path) -> StdioServerParameters:
@@ -30,17 +41,16 @@ def running_todo_http(db_path: Path, *, transport: Literal["http", "sse"] = "htt
     port = free_port()
     command = [sys.executable, "-m", "mcp_servers.todo", "--transport", transport]
     command += ["--host", "127.0.0.1", "--port", str(port), "--db", str(db_path)]
-    # stderr goes to a file, not a pipe: nobody drains a pipe, and a full one would stall the server.
-    with tempfile.TemporaryFile() as stderr:
-        process = subprocess.Popen(
-            command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=stderr
-        )
+    # Its output goes to a file, not a pipe: nobody drains a pipe, and a full one would stall the
+    # server. The file is where it says it listens (and, if it fails to start, why).
+    with tempfile.TemporaryDirectory(prefix="todo-http-") as scratch:
+        log = Path(scratch) / "server.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT
+            )
         try:
-            try:
-                wait_for_port(port, process=process)
-            except RuntimeError as exc:
-                stderr.seek(0)
-                raise RuntimeError(f"{exc}; its stderr:\n{stderr.read().decode(errors='replace')}") from exc
+            wait_until_listening(port, log=log, process=process)
             yield f"http://127.0.0.1:{port}/{'mcp' if transport == 'http' else 'sse'}"
         finally:
             process.terminate()
