@@ -171,9 +171,9 @@ class ConfigReloader:
         names = {config_file.name, self.path.name, "..data"}  # ..data: a ConfigMap's atomic swap
         while not stop.is_set():
             templates = (self.config.config_dir / self.config.render.templates_dir).resolve()
-            directories = list(
-                dict.fromkeys([config_file.parent, *([templates] if templates.is_dir() else [])])
-            )
+            directories: list[Path] = [config_file.parent]
+            if templates.is_dir() and templates != config_file.parent:
+                directories.append(templates)
 
             def relevant(_change: object, path: str, templates: Path = templates) -> bool:
                 changed = Path(path)
