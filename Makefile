@@ -31,7 +31,7 @@ test: $(STAMP) test-deps
 check: $(STAMP)
 	$(VENV)/bin/ruff format --check gateway mcp_servers tests bench
 	$(VENV)/bin/ruff check gateway mcp_servers tests bench
-	$(VENV)/bin/pyright
+	$(VENV)/bin/pyright --project pyproject.toml
 
 bench: $(STAMP) test-deps
 	$(PY) -m bench
