@@ -13,9 +13,6 @@ import json
 import logging
 import re
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
@@ -142,9 +139,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _reload(args: argparse.Namespace) -> int:
+    import urllib.error  # here: every other command would pay for http.client's import
+    import urllib.parse
+    import urllib.request
+
     config_file = Path(args.config)
     load_config(config_file)  # an invalid file is refused here, with its key paths, as the gateway would
-    targets = [g for g in runtime.running(config_file) if args.port in (None, _port(g.url))]
+    targets = [
+        g for g in runtime.running(config_file) if args.port in (None, urllib.parse.urlsplit(g.url).port)
+    ]
     if not targets:
         _error(
             f"no running gateway serves {config_file.resolve()}; start one with: gateway serve --config {args.config}"
@@ -160,17 +163,16 @@ def _reload(args: argparse.Namespace) -> int:
                 report = json.loads(answer.read())
             print(f"{gateway.url} (pid {gateway.pid}): {report['summary']}")
         except urllib.error.HTTPError as exc:
-            detail = json.loads(exc.read() or b"{}").get("error", exc.reason)
+            try:
+                detail = json.loads(exc.read()).get("error", exc.reason)
+            except ValueError:  # not our JSON answer: whatever listens there is not this gateway
+                detail = exc.reason
             _error(f"{gateway.url} (pid {gateway.pid}) refused the reload: {detail}")
             status = USAGE if exc.code == 422 else FAILED
         except (OSError, ValueError) as exc:
             _error(f"{gateway.url} (pid {gateway.pid}) did not answer: {exc}")
             status = FAILED
     return status
-
-
-def _port(url: str) -> int | None:
-    return urllib.parse.urlsplit(url).port
 
 
 def _tools(args: argparse.Namespace) -> int:

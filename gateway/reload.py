@@ -111,16 +111,16 @@ class ConfigReloader:
         async with self._lock:  # one reload at a time, in the order they were asked for
             try:
                 new = load_config(self.path)
-                renderer = Renderer(
-                    new.render, new.config_dir
-                )  # templates are checked before anything changes
+                # Templates are checked here, before anything changes.
+                renderer = Renderer(new.render, new.config_dir)
             except ConfigError as exc:
                 logger.error("config reload (%s) refused, the running configuration stays: %s", trigger, exc)
                 raise
             old = self.config
-            servers = await self._registry.reconfigure(new.mcp_servers, redactor=new.redactor())
+            redactor = new.redactor()
+            servers = await self._registry.reconfigure(new.mcp_servers, redactor=redactor)
             self._caller.renderer = renderer
-            self._caller.redact = new.redactor()
+            self._caller.redact = redactor
             self._endpoint.auth = Authenticator(new.auth)
             self._endpoint.origins = OriginPolicy(new)
             self._endpoint.max_body_bytes = new.server.max_body_bytes

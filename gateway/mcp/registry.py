@@ -236,25 +236,16 @@ class ToolRegistry:
             if problems:
                 raise InvalidArgumentsError(info.qualified, problems)
         repeatable = info.read_only or bool(info.annotations and info.annotations.idempotent_hint)
-        try:
-            return await self._call_once(server, info, args, progress)
-        except ServerUnavailableError as exc:
-            if not (exc.may_have_run and repeatable):
-                raise
-            logger.info("calling %s again after its connection broke: %s", info.qualified, exc)
-            return await self._call_once(server, info, args, progress)
+        with server.in_call():  # a reload that replaces this server lets the call finish first
+            try:
+                return await self._call_once(server, info, args, progress)
+            except ServerUnavailableError as exc:
+                if not (exc.may_have_run and repeatable):
+                    raise
+                logger.info("calling %s again after its connection broke: %s", info.qualified, exc)
+                return await self._call_once(server, info, args, progress)
 
     async def _call_once(
-        self,
-        server: ServerSupervisor,
-        info: ToolInfo,
-        args: dict[str, Any],
-        progress: ProgressCallback | None,
-    ) -> CallToolResult:
-        with server.in_call():
-            return await self._call_on(server, info, args, progress)
-
-    async def _call_on(
         self,
         server: ServerSupervisor,
         info: ToolInfo,
