@@ -224,7 +224,7 @@ def _awatch(*paths: Path, **options: Any) -> AsyncGenerator[set[tuple[Any, str]]
 
 
 def _applied(old: GatewayConfig, new: GatewayConfig) -> list[str]:
-    sections = ["render", "ui", "auth", "audit", "model"]
+    sections = ["render", "ui", "auth", "audit", "model", "client_tools"]
     changed = [s for s in sections if getattr(old, s) != getattr(new, s)]
     for key in ("allowed_hosts", "max_body_bytes"):
         if getattr(old.server, key) != getattr(new.server, key):

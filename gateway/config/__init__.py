@@ -22,6 +22,7 @@ from gateway.config.render import RenderConfig, RenderRule
 from gateway.config.sections import (
     AuditConfig,
     AuthConfig,
+    ClientToolConfig,
     ModelConfig,
     ServerSettings,
     StoreConfig,
@@ -34,6 +35,7 @@ __all__ = [
     "DEFAULT_STORE_URL",
     "AuditConfig",
     "AuthConfig",
+    "ClientToolConfig",
     "GatewayConfig",
     "ModelConfig",
     "RemoteServerConfig",

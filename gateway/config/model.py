@@ -12,6 +12,7 @@ from gateway.config.render import RenderConfig
 from gateway.config.sections import (
     AuditConfig,
     AuthConfig,
+    ClientToolConfig,
     ModelConfig,
     ServerSettings,
     StoreConfig,
@@ -34,6 +35,8 @@ class GatewayConfig(BaseModel):
     store: StoreConfig = Field(default_factory=StoreConfig)
     auth: AuthConfig | None = None
     model: ModelConfig | None = None
+    client_tools: list[ClientToolConfig] = Field(default_factory=list[ClientToolConfig])
+    """Tools the browser runs, offered to the model beside the MCP tools."""
     render: RenderConfig = Field(default_factory=RenderConfig)
     server: ServerSettings = Field(default_factory=ServerSettings)
     audit: AuditConfig = Field(default_factory=AuditConfig)

@@ -49,13 +49,50 @@ class AuthConfig(BaseModel):
 
 
 class ModelConfig(BaseModel):
-    """An OpenAI-compatible endpoint for the agent planner (optional)."""
+    """An OpenAI-compatible model that holds conversations over the tools (optional)."""
 
     model_config = _STRICT
     model: str
-    base_url: str | None = None
+    """The model's name at the endpoint (gpt-4.1-mini, llama3.1, ...)."""
     api_key: str | None = None
+    """Usually `${OPENAI_API_KEY}`; endpoints that need none (Ollama) may leave it out."""
+    base_url: str | None = None
+    """An OpenAI-compatible endpoint (Ollama, vLLM, LiteLLM): spoken to with the Chat
+    Completions API. Without it, OpenAI itself, through the Responses API."""
     instructions: str | None = None
+    """What the model is told before every conversation (the gateway's default when unset)."""
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_turns: int = Field(default=10, ge=1, le=100)
+    """Model calls one message may lead to (each batch of tool calls costs one)."""
+    history_items: int = Field(default=40, ge=1, le=1000)
+    """Thread items the model is sent: the newest ones (messages, tool calls, widgets, notes)."""
+    retries: int = Field(default=3, ge=0, le=10)
+    """Retries, with backoff, of a model request answered 429 or 5xx or not answered at all."""
+    timeout: float = Field(default=120.0, gt=0)
+    """Seconds one model request may take."""
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("http://", "https://")):
+            raise ValueError(f"expected an http:// or https:// URL, got {url!r}")
+        return url
+
+
+class ClientToolConfig(BaseModel):
+    """A tool the browser runs: the model may call it; the page answers with its output."""
+
+    model_config = _STRICT
+    name: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,64}$")
+    description: str = ""
+    input_schema: dict[str, Any] = Field(default_factory=lambda: {"type": "object", "properties": {}})
+
+    @field_validator("input_schema")
+    @classmethod
+    def _object_schema(cls, schema: dict[str, Any]) -> dict[str, Any]:
+        if schema.get("type", "object") != "object":
+            raise ValueError("a tool's input_schema must describe an object (type: object)")
+        return schema
 
 
 class ServerSettings(BaseModel):
