@@ -100,6 +100,7 @@ def create_app(
         registry, Renderer(config.render, config.config_dir), audit=store.audit, redactor=redactor
     )
     server = GatewayServer(store, caller, store.claims)
+    server.use_model(config.model, config.client_tools)
     endpoint = ChatKitEndpoint(
         server, Authenticator(config.auth), OriginPolicy(config), config.server.max_body_bytes
     )
@@ -108,6 +109,7 @@ def create_app(
     def applied(new: GatewayConfig) -> None:
         live.page = render_page(new.ui)
         live.retention_days = new.audit.retention_days
+        server.use_model(new.model, new.client_tools)
         redact_logs(new.redactor(), "uvicorn")
 
     reloader = (

@@ -1,9 +1,10 @@
 """GatewayServer: the ChatKit server whose answers are MCP tool calls rendered as widgets.
 
-`respond()` turns a message into tool calls through the offline command planner; `action()`
-and `sync_action()` turn widget clicks and form submits into tool calls, after checking the
-gateway issued the action. Both paths call tools through `ToolCaller`, so every result is
-rendered the same way.
+It decides nothing itself: `gateway.planning.decisions` decides what a typed command or a
+widget action leads to (catalog, form, confirmation, call), and the model planner
+(`gateway.planning.model`) answers plain text when a model is configured. This module carries
+those decisions out as ChatKit events: widgets, in-place replacements, notices. Every call
+goes through `ToolCaller`, so every result is rendered and audited the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -21,6 +22,7 @@ from chatkit.store import Store
 from chatkit.types import (
     AssistantMessageContent,
     AssistantMessageItem,
+    HiddenContextItem,
     NoticeEvent,
     SyncCustomActionResponse,
     ThreadItem,
@@ -33,17 +35,29 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from gateway import safe_json
 from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
+from gateway.config import ClientToolConfig, ModelConfig
 from gateway.errors import UnknownToolError
-from gateway.issued import find_issued, form_input
 from gateway.planning.arguments import prepare_arguments
-from gateway.planning.commands import parse_command
+from gateway.planning.decisions import (
+    AskConfirmation,
+    Call,
+    Cancel,
+    Decision,
+    Refuse,
+    Say,
+    ShowCatalog,
+    ShowForm,
+    plan_action,
+    plan_message,
+)
+from gateway.planning.history import action_note
+from gateway.planning.model import ModelPlanner
 from gateway.protocol import SAVE_TIMEOUT_S, ProtocolServer
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
-from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
+from gateway.vocabulary.actions import TOOL_CANCEL, TOOL_CONFIRM
 from gateway.vocabulary.json import object_or_empty
 from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
@@ -66,6 +80,18 @@ class GatewayServer(ProtocolServer):
         self.caller = caller
         self.claims = claims
         self.registry = caller.registry
+        self.model: ModelPlanner | None = None
+        """The model that holds conversations, when one is configured (else the command planner)."""
+
+    def use_model(self, config: ModelConfig | None, client_tools: Sequence[ClientToolConfig] = ()) -> None:
+        """Hold conversations with this model from the next message on (None: commands only)."""
+        if config is None:
+            self.model = None
+        elif self.model is None or (self.model.config, self.model.client_tools) != (
+            config,
+            list(client_tools),
+        ):
+            self.model = ModelPlanner(config, client_tools, self.caller, self.store)
 
     @property
     def renderer(self) -> Renderer:
@@ -77,34 +103,46 @@ class GatewayServer(ProtocolServer):
     async def respond(
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: RequestContext
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Answer a message: a catalog, a form, or a tool call's widget."""
-        if input_user_message is None:
+        """Answer a message: the model's turn, or what the command planner decided."""
+        if input_user_message is None:  # a client tool's output arrived: the model goes on
+            if self.model is not None:
+                async for event in self.model.respond(thread, None, context):
+                    yield event
             return
         text = _message_text(input_user_message)
+        decision = plan_message(text, self.registry, model=self.model is not None)
+        if decision is None and self.model is not None:
+            async for event in self.model.respond(thread, text, context):
+                yield event
+            return
         if not thread.title and text:
             thread.title = text[:80]
-        command = parse_command(text)
-        if command.kind != "call":
-            yield self._widget_done(
-                thread, context, self.renderer.catalog(self.registry.tools(), self.registry.servers())
-            )
-            return
-        try:
-            tool = self.registry.resolve(command.tool)
-        except UnknownToolError as exc:
-            yield self._message(thread, context, f"{exc} Type /tools to see every tool.")
-            return
-        arguments = prepare_arguments(tool, command.arguments, as_text=command.raw, problem=command.problem)
-        if not arguments.ok:
-            form = self.renderer.form(tool, values=arguments.values, problems=arguments.problems)
-            yield self._widget_done(thread, context, form)
-            return
-        if tool.destructive:
-            yield self._widget_done(thread, context, self.renderer.confirm(tool, arguments.values))
-            return
-        origin = _origin(thread, context, "command")
-        async for event in self._stream_call(thread, context, tool, arguments.checked(), origin):
+        async for event in self._carry_out(thread, context, decision or ShowCatalog()):
             yield event
+
+    async def _carry_out(
+        self, thread: ThreadMetadata, context: RequestContext, decision: Decision
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """What a typed command's decision shows."""
+        match decision:
+            case ShowCatalog():
+                catalog = self.renderer.catalog(self.registry.tools(), self.registry.servers())
+                yield self._widget_done(thread, context, catalog)
+            case Say(text=text) | Refuse(message=text):
+                yield self._message(thread, context, text)
+            case ShowForm(tool=tool, values=values, problems=problems):
+                yield self._widget_done(
+                    thread, context, self.renderer.form(tool, values=values, problems=problems)
+                )
+            case AskConfirmation(tool=tool, values=values):
+                yield self._widget_done(thread, context, self.renderer.confirm(tool, values))
+            case Call(tool=tool, arguments=arguments, via=via):
+                async for event in self._stream_call(
+                    thread, context, tool, arguments, _origin(thread, context, via)
+                ):
+                    yield event
+            case Cancel():
+                pass
 
     # -- actions --------------------------------------------------------------------------
 
@@ -132,7 +170,8 @@ class GatewayServer(ProtocolServer):
             # No event pipeline runs for sync actions: persist as the streaming path would.
             if isinstance(event, ThreadItemDoneEvent):
                 await self.store.add_thread_item(thread.id, event.item, context)
-                updated = updated or event.item
+                if not isinstance(event.item, HiddenContextItem):
+                    updated = updated or event.item
             elif isinstance(event, ThreadItemReplacedEvent):
                 await self.store.save_item(thread.id, event.item, context)
                 if updated is None or (sender is not None and event.item.id == sender.id):
@@ -149,24 +188,11 @@ class GatewayServer(ProtocolServer):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         payload = object_or_empty(action.payload)
-        if action.type not in (TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL):
-            yield _refused(f"The action type {action.type!r} is not one this gateway handles.")
-            return
-        unsafe = safe_json.first_problem(payload)
-        if unsafe is not None:
-            yield _refused(f"This action cannot be used ({unsafe}), so nothing was called.")
-            return
-        issued = find_issued(action.type, payload, _dump(sender)) if sender is not None else None
-        if sender is None or issued is None:
-            logger.warning("refused an action the gateway did not issue: %s %r", action.type, payload)
+        decision = plan_action(action.type, payload, _dump(sender) if sender else None, self.registry)
+        if isinstance(decision, Refuse) or sender is None:
             yield _refused(
-                "This action was not issued by the gateway (or was altered), so nothing was called."
+                decision.message if isinstance(decision, Refuse) else "No widget sent this action."
             )
-            return
-        submitted = form_input(issued, payload)
-        if submitted is None:
-            logger.warning("refused form values on an action outside a form: %s %r", action.type, payload)
-            yield _refused("This action carries form values but is not a form submit, so nothing was called.")
             return
         # One answer per confirmation card, however many clicks and replicas race for it.
         if action.type in (TOOL_CONFIRM, TOOL_CANCEL) and not await self.claims.claim(
@@ -174,55 +200,66 @@ class GatewayServer(ProtocolServer):
         ):
             yield NoticeEvent(level="warning", message="This confirmation was already answered.")
             return
-        if action.type == TOOL_CANCEL:
-            yield ThreadItemRemovedEvent(item_id=sender.id)
-            yield NoticeEvent(level="info", message="Cancelled: nothing was called.")
-            return
-        try:
-            tool = self.registry.resolve(str(payload.get("tool", "")))
-        except UnknownToolError as exc:
-            yield _refused(str(exc))
-            return
-        fixed = object_or_empty(payload.get("arguments"))
-        if action.type == TOOL_FORM:
-            yield self._widget_done(thread, context, self.renderer.form(tool, values=fixed))
-            return
+        match decision:
+            case Cancel():
+                yield ThreadItemRemovedEvent(item_id=sender.id)
+                yield NoticeEvent(level="info", message="Cancelled: nothing was called.")
+            case ShowForm(tool=tool, values=values, problems=problems, in_place=in_place):
+                form = self.renderer.form(tool, values=values, problems=problems)
+                if in_place:  # re-show the submitted form in place, with the problems
+                    yield ThreadItemReplacedEvent(item=_replaced(sender, form))
+                else:
+                    yield self._widget_done(thread, context, form)
+            case AskConfirmation(tool=tool, values=values, source=source):
+                origin = {**(source or {}), "item_id": sender.id}
+                yield self._widget_done(thread, context, self.renderer.confirm(tool, values, source=origin))
+            case Call():
+                async for event in self._action_call(thread, sender, decision, context):
+                    yield event
+            case _:
+                yield _refused("This action asks for nothing the gateway can do.")
 
-        prepared = prepare_arguments(tool, submitted, as_text=bool(submitted), fixed=fixed)
-        if not prepared.ok:
-            form = self.renderer.form(tool, values=prepared.values, problems=prepared.problems)
-            if issued.form_fields is not None:  # re-show the submitted form in place, with the problems
-                yield ThreadItemReplacedEvent(item=_replaced(sender, form))
-            else:
-                yield self._widget_done(thread, context, form)
-            return
-
-        source = object_or_empty(payload.get("source")) or None
-        if tool.destructive and action.type != TOOL_CONFIRM:
-            origin = {**(source or {}), "item_id": sender.id} if source else {"item_id": sender.id}
-            yield self._widget_done(
-                thread, context, self.renderer.confirm(tool, prepared.values, source=origin)
-            )
-            return
-        arguments = prepared.checked()
-
-        if action.type == TOOL_CONFIRM:
-            call_origin = _origin(thread, context, "confirm", confirmed_by=context.user_id)
-        else:
-            call_origin = _origin(thread, context, "form" if issued.form_fields is not None else "button")
+    async def _action_call(
+        self, thread: ThreadMetadata, sender: WidgetItem, call: Call, context: RequestContext
+    ) -> AsyncIterator[ThreadStreamEvent]:
+        """Run an action's call: a read-only answer as a new widget; a change shown in place."""
+        confirmed_by = context.user_id if call.confirmed else None
+        origin = _origin(thread, context, call.via, confirmed_by=confirmed_by)
+        tool = call.tool
         if tool.read_only:  # nothing changes: show the answer as a new widget
-            async for event in self._stream_call(thread, context, tool, arguments, call_origin):
+            async for event in self._stream_call(thread, context, tool, call.arguments, origin):
+                if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
+                    note = self._action_note(thread, context, call, event.item.copy_text)
+                    if note is not None:
+                        yield note
                 yield event
             return
-
         item_id = self.store.generate_item_id("message", thread, context)
         async with self._saved_if_interrupted(thread, context, tool, item_id):
-            outcome = await self.caller.call(tool, arguments, origin=call_origin)
+            outcome = await self.caller.call(tool, call.arguments, origin=origin)
+        note = self._action_note(thread, context, call, outcome.rendered.copy_text)
+        if note is not None:
+            yield note
         if not outcome.ok:
             yield ThreadItemDoneEvent(item=widget_item(item_id, thread.id, outcome.rendered))
             return
-        async for event in self._show_new_state(thread, sender, source, outcome, context):
+        async for event in self._show_new_state(thread, sender, call.source, outcome, context):
             yield event
+
+    def _action_note(
+        self, thread: ThreadMetadata, context: RequestContext, call: Call, shown: str | None
+    ) -> ThreadStreamEvent | None:
+        """Hidden context for the model: what a person did through a widget, and what came of it."""
+        if self.model is None:
+            return None
+        return ThreadItemDoneEvent(
+            item=HiddenContextItem(
+                id=self.store.generate_item_id("message", thread, context),
+                thread_id=thread.id,
+                created_at=datetime.now(),
+                content=action_note(call.tool, call.arguments.values, call.via, shown),
+            )
+        )
 
     async def _show_new_state(
         self,

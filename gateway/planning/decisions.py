@@ -1,0 +1,212 @@
+"""The one planner: what happens next, for a typed command, a widget action or a model's tool call.
+
+Every path into a tool call ends in one of a few decisions: show the catalog, say something,
+refuse, show the tool's form (with what is wrong), ask the person to confirm, cancel, or call.
+The rules live here once: arguments are prepared and checked against the tool's input schema
+by `prepare_arguments`; a destructive tool is never called before a person confirms it, whoever
+asked (a command, a button, a model); an action runs only if the gateway issued it. The server
+carries the decisions out; it decides nothing itself.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from gateway import safe_json
+from gateway.errors import UnknownToolError
+from gateway.issued import find_issued, form_input
+from gateway.planning.arguments import prepare_arguments
+from gateway.planning.commands import parse_command
+from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
+from gateway.vocabulary.json import JSONObject, is_object, object_or_empty
+from gateway.vocabulary.tools import CheckedArguments, ToolInfo
+
+logger = logging.getLogger(__name__)
+
+Via = Literal["command", "form", "button", "confirm", "model"]
+"""How a call was asked for: what the audit log records."""
+
+ACTION_TYPES = frozenset({TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL})
+
+
+class ToolLookup(Protocol):
+    """Where tools are found by the names people and models use (the registry)."""
+
+    def resolve(self, name: str) -> ToolInfo:
+        """`server.tool`, or a bare name unique across servers; UnknownToolError otherwise."""
+        ...
+
+
+# -- decisions ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowCatalog:
+    """Show every server and tool."""
+
+
+@dataclass(frozen=True)
+class Say:
+    """Answer with a message (an unknown tool in a command)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Refuse:
+    """Refuse an action, saying why; nothing is called."""
+
+    message: str
+
+
+@dataclass(frozen=True)
+class ShowForm:
+    """Show the tool's form, filled with `values`, marked with `problems` (field → message)."""
+
+    tool: ToolInfo
+    values: dict[str, Any]
+    problems: dict[str, str] = field(default_factory=dict[str, str])
+    in_place: bool = False
+    """Replace the form that was submitted rather than adding a new one."""
+
+
+@dataclass(frozen=True)
+class AskConfirmation:
+    """A destructive call: show a confirmation card; the call runs only when it is confirmed."""
+
+    tool: ToolInfo
+    values: dict[str, Any]
+    source: dict[str, Any] | None = None
+    """The widget to refresh once the call ran (the confirmation card carries it along)."""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """A confirmation card answered with Cancel: remove it; nothing is called."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """Call the tool with checked arguments."""
+
+    tool: ToolInfo
+    arguments: CheckedArguments
+    via: Via
+    confirmed: bool = False
+    """A person confirmed this destructive call."""
+    source: dict[str, Any] | None = None
+    """The read-only call whose widget shows the state this call changes (to re-run after it)."""
+
+
+Decision = ShowCatalog | Say | Refuse | ShowForm | AskConfirmation | Cancel | Call
+
+
+def decide_call(
+    tool: ToolInfo,
+    given: Mapping[str, Any],
+    *,
+    via: Via,
+    as_text: bool = False,
+    fixed: Mapping[str, Any] | None = None,
+    problem: str | None = None,
+    confirmed: bool = False,
+    source: dict[str, Any] | None = None,
+) -> ShowForm | AskConfirmation | Call:
+    """The rule every path shares: a form while the arguments have problems, a confirmation
+    for a destructive tool not yet confirmed, else the call."""
+    prepared = prepare_arguments(tool, given, as_text=as_text, fixed=fixed, problem=problem)
+    if not prepared.ok:
+        return ShowForm(tool, prepared.values, prepared.problems)
+    if tool.destructive and not confirmed:
+        return AskConfirmation(tool, prepared.values, source)
+    return Call(tool, prepared.checked(), via, confirmed=confirmed, source=source)
+
+
+# -- typed messages ----------------------------------------------------------------------------
+
+
+def plan_message(text: str, tools: ToolLookup, *, model: bool) -> Decision | None:
+    """What a typed message asks for; None when it is for the model (plain text, a model configured)."""
+    command = parse_command(text)
+    if command.kind == "text" and model:
+        return None
+    if command.kind != "call":
+        return ShowCatalog()
+    try:
+        tool = tools.resolve(command.tool)
+    except UnknownToolError as exc:
+        return Say(f"{exc} Type /tools to see every tool.")
+    return decide_call(tool, command.arguments, via="command", as_text=command.raw, problem=command.problem)
+
+
+# -- widget actions ----------------------------------------------------------------------------
+
+
+def plan_action(
+    action_type: str, payload: JSONObject, sender: Mapping[str, Any] | None, tools: ToolLookup
+) -> Decision:
+    """What a widget action asks for, if the gateway issued it.
+
+    `sender` is the stored widget (as JSON) the action names; the action must be one it fires,
+    with its payload unchanged but for the form values its form may add.
+    """
+    if action_type not in ACTION_TYPES:
+        return Refuse(f"The action type {action_type!r} is not one this gateway handles.")
+    unsafe = safe_json.first_problem(payload)
+    if unsafe is not None:
+        return Refuse(f"This action cannot be used ({unsafe}), so nothing was called.")
+    issued = find_issued(action_type, payload, sender) if sender is not None else None
+    if issued is None:
+        logger.warning("refused an action the gateway did not issue: %s %r", action_type, payload)
+        return Refuse("This action was not issued by the gateway (or was altered), so nothing was called.")
+    submitted = form_input(issued, payload)
+    if submitted is None:
+        logger.warning("refused form values on an action outside a form: %s %r", action_type, payload)
+        return Refuse("This action carries form values but is not a form submit, so nothing was called.")
+    if action_type == TOOL_CANCEL:
+        return Cancel()
+    try:
+        tool = tools.resolve(str(payload.get("tool", "")))
+    except UnknownToolError as exc:
+        return Refuse(str(exc))
+    fixed = object_or_empty(payload.get("arguments"))
+    if action_type == TOOL_FORM:
+        return ShowForm(tool, fixed)
+    source = object_or_empty(payload.get("source")) or None
+    in_form = issued.form_fields is not None
+    confirmed = action_type == TOOL_CONFIRM
+    via: Via = "confirm" if confirmed else "form" if in_form else "button"
+    decision = decide_call(
+        tool, submitted, via=via, as_text=bool(submitted), fixed=fixed, confirmed=confirmed, source=source
+    )
+    if isinstance(decision, ShowForm):
+        return ShowForm(decision.tool, decision.values, decision.problems, in_place=in_form)
+    return decision
+
+
+# -- a model's tool calls ----------------------------------------------------------------------
+
+MODEL_PROBLEM = "The model's arguments did not fit this tool's input schema: correct them here, or ask again."
+
+
+def plan_model_call(tool: ToolInfo, arguments_json: str) -> ShowForm | AskConfirmation | Call:
+    """What a model's call of `tool` with `arguments_json` leads to."""
+    problem: str | None = None
+    given: dict[str, Any] = {}
+    try:
+        value = json.loads(arguments_json or "{}")
+    except (json.JSONDecodeError, RecursionError) as exc:
+        problem = f"the model's arguments are not valid JSON ({exc})"
+    else:
+        if is_object(value):
+            given = value
+        else:
+            problem = "the model's arguments are not a JSON object"
+    decision = decide_call(tool, given, via="model", problem=problem)
+    if isinstance(decision, ShowForm):
+        return ShowForm(decision.tool, decision.values, {"": MODEL_PROBLEM, **decision.problems})
+    return decision

@@ -1,0 +1,220 @@
+"""The model's tools: every registry tool (and each configured client tool) as a function tool.
+
+A model's call goes through the one planner (`plan_model_call`): arguments that fail the
+tool's schema show its form with the problems, a destructive tool shows a confirmation card,
+and only then does the call run, through the same `ToolCaller` as a slash command (audit,
+rendering, error cards). While it runs it is a task in a workflow item (running, then done
+or failed); its widget is streamed from inside the call; the model is given the widget's
+`copy_text` and the structured content, bounded. A form or a confirmation ends the turn:
+the person answers in the widget, and the model learns the outcome in the next turn.
+
+A client tool is run by the browser: the call becomes a pending client tool call and the turn
+ends; the browser's `threads.add_client_tool_output` resumes it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from agents import FunctionTool, RunContextWrapper, ToolsToFinalOutputResult
+from agents.tool import FunctionToolResult
+from agents.tool_context import ToolContext
+from chatkit.agents import AgentContext, ClientToolCall
+from chatkit.types import CustomTask, HiddenContextItem, ThreadItemDoneEvent
+from pydantic import PrivateAttr
+
+from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
+from gateway.config import ClientToolConfig
+from gateway.errors import UnknownToolError
+from gateway.planning.decisions import AskConfirmation, Call, ShowForm, plan_model_call
+from gateway.planning.history import tool_call_note
+from gateway.store.context import RequestContext
+from gateway.vocabulary.json import is_object
+from gateway.vocabulary.tools import ToolInfo
+
+logger = logging.getLogger(__name__)
+
+OUTPUT_CHARS = 8000
+"""The most of one tool result the model is given (its copy text and structured content)."""
+
+
+class TurnContext(AgentContext[RequestContext]):
+    """One model turn: the SDK's agent context, and what the gateway's tools decide during it."""
+
+    stop: str | None = None
+    """Why the turn ends after this round of tool calls (a widget waits for the person)."""
+    _one_call_at_a_time: asyncio.Lock = PrivateAttr(default_factory=asyncio.Lock)
+
+    def new_id(self) -> str:
+        """A store id for a new item of this thread."""
+        return self.store.generate_item_id("message", self.thread, self.request_context)
+
+
+class ModelTools:
+    """Builds the function tools of one turn from the registry's tools and the client tools."""
+
+    def __init__(self, caller: ToolCaller) -> None:
+        self.caller = caller
+
+    def function_tools(
+        self, tools: Sequence[ToolInfo], client_tools: Sequence[ClientToolConfig]
+    ) -> list[FunctionTool]:
+        """The model's tools: MCP tools under their model names, then the client tools."""
+        offered = [self._mcp_tool(tool) for tool in tools]
+        taken = {tool.name for tool in offered}
+        offered += [_client_tool(spec) for spec in client_tools if spec.name not in taken]
+        return offered
+
+    def _mcp_tool(self, tool: ToolInfo) -> FunctionTool:
+        qualified = tool.qualified
+
+        async def invoke(ctx: ToolContext[TurnContext], arguments: str) -> str:
+            return await self._invoke(ctx, qualified, arguments)
+
+        description = tool.description or tool.label
+        return FunctionTool(
+            name=tool.model_name,
+            description=description[:1024],
+            params_json_schema=model_schema(tool.input_schema),
+            on_invoke_tool=invoke,  # pyright: ignore[reportArgumentType]  # the SDK types ctx as ToolContext[Any]
+            strict_json_schema=False,  # strict mode rewrites optional arguments and refuses MCP schemas
+        )
+
+    async def _invoke(self, ctx: ToolContext[TurnContext], qualified: str, arguments: str) -> str:
+        turn = ctx.context
+        # One call at a time: each call's workflow task and widget come in order, as they ran.
+        async with turn._one_call_at_a_time:  # pyright: ignore[reportPrivateUsage]
+            try:
+                tool = self.caller.registry.resolve(qualified)
+            except UnknownToolError as exc:  # removed by a reload since the turn began
+                return json.dumps({"error": str(exc)})
+            decision = plan_model_call(tool, arguments)
+            widget_id = turn.new_id()
+            match decision:
+                case ShowForm(values=values, problems=problems):
+                    rendered = self.caller.renderer.form(tool, values=values, problems=problems)
+                    turn.stop = "form"
+                    output = json.dumps(
+                        {
+                            "not_run": "The arguments did not fit the tool's input schema.",
+                            "problems": problems,
+                            "next": "The user was shown the tool's form to correct them; the turn ends here.",
+                        }
+                    )
+                case AskConfirmation(values=values):
+                    rendered = self.caller.renderer.confirm(tool, values)
+                    turn.stop = "confirmation"
+                    output = json.dumps(
+                        {
+                            "not_run": f"{tool.qualified} changes or deletes data: the user must confirm it first.",
+                            "next": "A confirmation card was shown; the outcome arrives in the user's next message.",
+                        }
+                    )
+                case Call():
+                    outcome = await self._call(turn, decision)
+                    rendered, output = outcome.rendered, model_output(outcome)
+            await turn.stream(ThreadItemDoneEvent(item=widget_item(widget_id, turn.thread.id, rendered)))
+            note = tool_call_note(ctx.tool_call_id, tool.model_name, arguments, output, widget_id)
+            await turn.stream(
+                ThreadItemDoneEvent(
+                    item=HiddenContextItem(
+                        id=turn.new_id(), thread_id=turn.thread.id, created_at=datetime.now(), content=note
+                    )
+                )
+            )
+            return output
+
+    async def _call(self, turn: TurnContext, call: Call) -> CallOutcome:
+        """The call, shown as a workflow task while it runs (with the server's progress)."""
+        tool = call.tool
+        task = CustomTask(title=f"Calling {tool.qualified}", icon="bolt", status_indicator="loading")
+        await turn.add_workflow_task(task)
+        workflow = turn.workflow_item
+        index = len(workflow.workflow.tasks) - 1 if workflow is not None else 0
+
+        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
+            if turn.workflow_item is not workflow or workflow is None:
+                return
+            share = f"{progress:g}/{total:g}" if total else f"{progress:g}"
+            task.content = f"{share}{': ' + message if message else ''}"
+            await turn.update_workflow_task(task, index)
+
+        origin = CallOrigin(user_id=turn.request_context.user_id, thread_id=turn.thread.id, via="model")
+        outcome = await self.caller.call(tool, call.arguments, origin=origin, progress=on_progress)
+        if turn.workflow_item is workflow and workflow is not None:
+            done = CustomTask(
+                title=f"{tool.qualified}" + ("" if outcome.ok else " failed"),
+                icon="check-circle" if outcome.ok else "bug",
+                content=None if outcome.ok else (outcome.error or outcome.rendered.copy_text),
+                status_indicator="complete",
+            )
+            await turn.update_workflow_task(done, index)
+        return outcome
+
+
+def _client_tool(spec: ClientToolConfig) -> FunctionTool:
+    async def invoke(ctx: ToolContext[TurnContext], arguments: str) -> str:
+        try:
+            value = json.loads(arguments or "{}")
+        except json.JSONDecodeError as exc:
+            return json.dumps({"error": f"the arguments are not valid JSON ({exc}); nothing was sent"})
+        ctx.context.client_tool_call = ClientToolCall(
+            name=spec.name, arguments=value if is_object(value) else {}
+        )
+        ctx.context.stop = "client tool"
+        return json.dumps({"sent": f"{spec.name} runs in the user's browser; its output arrives next."})
+
+    return FunctionTool(
+        name=spec.name,
+        description=spec.description or spec.name,
+        params_json_schema=model_schema(spec.input_schema),
+        on_invoke_tool=invoke,  # pyright: ignore[reportArgumentType]
+        strict_json_schema=False,
+    )
+
+
+def stop_when_asked(
+    ctx: RunContextWrapper[TurnContext], results: list[FunctionToolResult]
+) -> ToolsToFinalOutputResult:
+    """The agent's tool-use behaviour: go on after tool calls, unless a widget now waits for the person."""
+    del results
+    return ToolsToFinalOutputResult(is_final_output=ctx.context.stop is not None, final_output="")
+
+
+def model_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """An input schema as function-calling APIs take it: an object with `properties`."""
+    fixed = dict(schema)
+    fixed["type"] = "object"
+    fixed.setdefault("properties", {})
+    return fixed
+
+
+def model_output(outcome: CallOutcome, limit: int = OUTPUT_CHARS) -> str:
+    """What the model is given of a call: what the person saw, and the data, bounded."""
+    given: dict[str, Any] = {"shown_to_user": outcome.rendered.copy_text}
+    result = outcome.result
+    if result is None:
+        given["error"] = outcome.error or "the call produced no result"
+    else:
+        if result.is_error:
+            given["is_error"] = True
+        if result.structured_content is not None:
+            given["structured_content"] = result.structured_content
+        else:
+            texts = [getattr(block, "text", None) for block in result.content]
+            given["text"] = "\n".join(t for t in texts if isinstance(t, str))
+    text = json.dumps(given, ensure_ascii=False, default=str)
+    if len(text) <= limit:
+        return text
+    for key in ("structured_content", "text"):
+        if key in given:
+            whole = json.dumps(given.pop(key), ensure_ascii=False, default=str)
+            room = max(0, limit - len(json.dumps(given)) - 200)
+            given[f"{key}_cut"] = whole[:room]
+            given["note"] = f"{key} cut to its first {room} of {len(whole)} characters"
+    return json.dumps(given, ensure_ascii=False, default=str)[: limit + 400]
