@@ -10,6 +10,7 @@ import pytest
 
 from gateway.store.sql import SQLStore
 from tests.support.gateway import Gateway, running_local_gateway
+from tests.support.model_server import ScriptedModel
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -33,6 +34,30 @@ def gateway(tmp_path: Path, todo_db: Path) -> Iterator[Gateway]:
     A test file that needs another set-up defines its own `gateway` fixture, which wins.
     """
     with running_local_gateway(tmp_path, todo_db=todo_db) as running:
+        yield running
+
+
+@pytest.fixture()
+def model() -> Iterator[ScriptedModel]:
+    """The scripted OpenAI-compatible model (script it with `model.script(...)`); verified at the end:
+    a test fails if the gateway sent a request the script did not expect, or left a step unused."""
+    scripted = ScriptedModel().start()
+    try:
+        yield scripted
+    finally:
+        scripted.stop()
+    scripted.verify()
+
+
+def model_section(model: ScriptedModel, **options: object) -> dict[str, object]:
+    """The `model:` section that points the gateway at the scripted model."""
+    return {"model": "scripted-model", "base_url": model.url, "api_key": "sk-test-key", **options}
+
+
+@pytest.fixture()
+def model_gateway(tmp_path: Path, todo_db: Path, model: ScriptedModel) -> Iterator[Gateway]:
+    """A gateway like `gateway`, with the scripted model configured."""
+    with running_local_gateway(tmp_path, todo_db=todo_db, model=model_section(model, retries=0)) as running:
         yield running
 
 
