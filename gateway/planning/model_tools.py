@@ -25,7 +25,16 @@ from agents import FunctionTool, RunContextWrapper, ToolsToFinalOutputResult
 from agents.tool import FunctionToolResult
 from agents.tool_context import ToolContext
 from chatkit.agents import AgentContext, ClientToolCall
-from chatkit.types import CustomTask, HiddenContextItem, ThreadItemDoneEvent
+from chatkit.types import (
+    CustomTask,
+    HiddenContextItem,
+    ThreadItemAddedEvent,
+    ThreadItemDoneEvent,
+    ThreadItemUpdatedEvent,
+    Workflow,
+    WorkflowItem,
+    WorkflowTaskUpdated,
+)
 from pydantic import PrivateAttr
 
 from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
@@ -130,30 +139,42 @@ class ModelTools:
             return output
 
     async def _call(self, turn: TurnContext, call: Call) -> CallOutcome:
-        """The call, shown as a workflow task while it runs (with the server's progress)."""
+        """The call, shown as the one task of a workflow item while it runs (with the server's
+        progress), marked done or failed when it ends; the widget that follows closes it."""
         tool = call.tool
         task = CustomTask(title=f"Calling {tool.qualified}", icon="bolt", status_indicator="loading")
-        await turn.add_workflow_task(task)
-        workflow = turn.workflow_item
-        index = len(workflow.workflow.tasks) - 1 if workflow is not None else 0
+        # A workflow of its own per call: the SDK's shared one is ended by its event consumer,
+        # which runs behind the tools, so a second call would land in the first call's workflow.
+        workflow = WorkflowItem(
+            id=turn.generate_id("workflow"),
+            thread_id=turn.thread.id,
+            created_at=datetime.now(),
+            workflow=Workflow(type="custom", tasks=[task], expanded=False),
+        )
+        await turn.stream(ThreadItemAddedEvent(item=workflow))
+
+        async def show(update: CustomTask) -> None:
+            workflow.workflow.tasks[0] = update
+            await turn.stream(
+                ThreadItemUpdatedEvent(
+                    item_id=workflow.id, update=WorkflowTaskUpdated(task=update, task_index=0)
+                )
+            )
 
         async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-            if turn.workflow_item is not workflow or workflow is None:
-                return
             share = f"{progress:g}/{total:g}" if total else f"{progress:g}"
-            task.content = f"{share}{': ' + message if message else ''}"
-            await turn.update_workflow_task(task, index)
+            await show(task.model_copy(update={"content": f"{share}{': ' + message if message else ''}"}))
 
         origin = CallOrigin(user_id=turn.request_context.user_id, thread_id=turn.thread.id, via="model")
         outcome = await self.caller.call(tool, call.arguments, origin=origin, progress=on_progress)
-        if turn.workflow_item is workflow and workflow is not None:
-            done = CustomTask(
-                title=f"{tool.qualified}" + ("" if outcome.ok else " failed"),
+        await show(
+            CustomTask(
+                title=tool.qualified + ("" if outcome.ok else " failed"),
                 icon="check-circle" if outcome.ok else "bug",
                 content=None if outcome.ok else (outcome.error or outcome.rendered.copy_text),
                 status_indicator="complete",
             )
-            await turn.update_workflow_task(done, index)
+        )
         return outcome
 
 
