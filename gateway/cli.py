@@ -134,7 +134,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    print(f"{args.config}: ok: {output.summary(config)}")
+    print(f"{args.config}: ok: {config.redactor()(output.summary(config))}")
     return OK
 
 

@@ -17,10 +17,19 @@ def summary(config: GatewayConfig) -> str:
     parts = [
         f"{len(servers)} MCP server{'s' if len(servers) != 1 else ''}: {named}",
         f"store {config.store.url.split(':', 1)[0]}",
-        f"model {config.model.model}" if config.model else "no model",
+        _model(config),
         "auth on" if config.auth else "no auth",
     ]
     return "; ".join(parts)
+
+
+def _model(config: GatewayConfig) -> str:
+    model = config.model
+    if model is None:
+        return "no model (slash commands and forms)"
+    where = f"Chat Completions at {model.base_url}" if model.base_url else "OpenAI Responses API"
+    client = f", {len(config.client_tools)} client tools" if config.client_tools else ""
+    return f"model {model.model} ({where}{client})"
 
 
 def tool_flags(tool: ToolInfo) -> list[str]:

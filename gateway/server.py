@@ -73,7 +73,7 @@ class Claims(Protocol):
 
 
 class GatewayServer(ProtocolServer):
-    """ChatKit server over the MCP tool registry, with no language model needed."""
+    """ChatKit server over the MCP tool registry: commands and widgets without a model, a conversation with one."""
 
     def __init__(self, store: Store[RequestContext], caller: ToolCaller, claims: Claims) -> None:
         super().__init__(store)
@@ -123,7 +123,7 @@ class GatewayServer(ProtocolServer):
     async def _carry_out(
         self, thread: ThreadMetadata, context: RequestContext, decision: Decision
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """What a typed command's decision shows."""
+        """Show what the planner decided for a typed message (a catalog, a form, a confirmation, a call)."""
         match decision:
             case ShowCatalog():
                 catalog = self.renderer.catalog(self.registry.tools(), self.registry.servers())
