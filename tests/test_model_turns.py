@@ -172,10 +172,154 @@ def test_slash_commands_and_widget_actions_still_work_with_a_model(
     assert model.requests == []
 
 
-def test_each_turn_reports_its_token_usage(model_gateway: Gateway, model: ScriptedModel) -> None:
+def test_each_turn_logs_its_token_usage_and_the_thread_keeps_the_totals(
+    tmp_path: Path, model_gateway: Gateway, model: ScriptedModel
+) -> None:
+    import sqlite3
+
     model.script(say("Hello.", usage=(31, 4)), title("Greeting"))
     client = model_gateway.client()
     reply = client.create_thread("Hi")
-    assert reply.done_items("assistant_message")
+    model.script(say("Again.", usage=(10, 2)))
+    client.send(reply.thread_id, "And again")
     log = model_gateway.logs()
     assert f"model turn in thread {reply.thread_id}: 1 requests, 31 input + 4 output tokens" in log, log
+    assert f"model turn in thread {reply.thread_id}: 1 requests, 10 input + 2 output tokens" in log, log
+    with sqlite3.connect(tmp_path / "gateway.db") as db:
+        (data,) = db.execute("SELECT data FROM chatkit_threads WHERE id = ?", (reply.thread_id,)).fetchone()
+    usage = json.loads(data)["metadata"]["usage"]
+    # Two turns and the title request (20 + 5 tokens, the scripted default).
+    assert usage["turns"] == 2 and usage["requests"] == 3, usage
+    assert (usage["input_tokens"], usage["output_tokens"]) == (31 + 10 + 20, 4 + 2 + 5), usage
+    assert usage["last_turn"] == {"requests": 1, "input_tokens": 10, "output_tokens": 2}
+    # Metadata stays on the server: the browser never sees it.
+    assert "usage" not in json.dumps(client.get_thread(reply.thread_id).json)
+
+
+def test_the_model_is_given_a_big_result_bounded(tmp_path: Path, todo_db: Path, model: ScriptedModel) -> None:
+    from tests.conftest import model_section
+    from tests.support.gateway import ROOT, running_local_gateway
+
+    echo = {"command": "python", "args": ["-m", "tests.servers.echo"], "cwd": str(ROOT)}
+    big = {"rows": [{"n": i, "text": "x" * 90} for i in range(400)]}  # about 40,000 characters
+
+    def bounded(body: dict[str, Any]) -> None:
+        output = [m for m in body["messages"] if m["role"] == "tool"][-1]["content"]
+        assert 7000 < len(output) <= 8400, len(output)
+        given = json.loads(output)
+        assert "cut to its first" in given["note"], given.keys()
+        assert given["shown_to_user"], given
+
+    with running_local_gateway(
+        tmp_path, todo_db=todo_db, model=model_section(model, retries=0), mcp_servers={"echo": echo}
+    ) as gateway:
+        model.script(call("echo__echo", {"value": big}), say("That is a lot.", check=bounded), title("Big"))
+        reply = gateway.client().create_thread("echo something big")
+    assert reply.done_items("assistant_message")
+
+
+def test_a_failing_call_marks_its_task_failed(model_gateway: Gateway, model: ScriptedModel) -> None:
+    from tests.support.chat import is_error_card
+
+    def told_it_failed(body: dict[str, Any]) -> None:
+        given = json.loads([m for m in body["messages"] if m["role"] == "tool"][-1]["content"])
+        assert given.get("is_error") is True, given
+
+    model.script(
+        call("todo__get_task", {"id": 999}), say("There is no task 999.", check=told_it_failed), title("x")
+    )
+    reply = model_gateway.client().create_thread("show task 999")
+    task = reply.done_items("workflow")[0]["workflow"]["tasks"][0]
+    assert task["status_indicator"] == "complete" and task["title"] == "todo.get_task failed", task
+    assert "999" in task["content"], task
+    assert is_error_card(reply.widgets()[0]["widget"])
+
+
+def test_several_tool_calls_in_one_reply_each_get_a_task_and_a_widget(
+    model_gateway: Gateway, model: ScriptedModel, todo_db: Path
+) -> None:
+    from tests.support.chat import todo_call
+    from tests.support.model_server import Step
+
+    todo_call(todo_db, "add_task", {"title": "First"})
+    todo_call(todo_db, "add_task", {"title": "Second"})
+
+    def both_answered(body: dict[str, Any]) -> None:
+        outputs = [m for m in body["messages"] if m["role"] == "tool"]
+        assert [m["tool_call_id"] for m in outputs] == ["call_0", "call_1"], outputs
+
+    model.script(
+        Step(tool_calls=[("todo__get_task", '{"id": 1}'), ("todo__get_task", '{"id": 2}')]),
+        say("Both found.", check=both_answered),
+        title("Two tasks"),
+    )
+    reply = model_gateway.client().create_thread("show tasks 1 and 2")
+    shown = [text_of(w["widget"]) for w in reply.widgets()]
+    assert len(shown) == 2 and "First" in shown[0] and "Second" in shown[1], shown
+    workflows = reply.done_items("workflow")
+    tasks_shown = [t for w in workflows for t in w["workflow"]["tasks"]]
+    assert len(tasks_shown) == 2 and all(t["status_indicator"] == "complete" for t in tasks_shown)
+    assert reply.done_items("assistant_message")[0]["content"][0]["text"] == "Both found."
+
+
+def test_a_long_call_shows_its_progress_in_its_task(
+    tmp_path: Path, todo_db: Path, model: ScriptedModel
+) -> None:
+    from tests.conftest import model_section
+    from tests.support.gateway import quirky_server_config, running_local_gateway
+
+    with running_local_gateway(
+        tmp_path,
+        todo_db=todo_db,
+        model=model_section(model, retries=0),
+        mcp_servers={"quirky": quirky_server_config(tmp_path / "quirky.log")},
+    ) as gateway:
+        model.script(call("quirky__progress", {"steps": 3}), say("Done in three steps."), title("Steps"))
+        reply = gateway.client().create_thread("run three steps")
+    updates = [
+        e["update"]["task"]
+        for e in reply.of_type("thread.item.updated")
+        if e["update"]["type"] == "workflow.task.updated"
+    ]
+    running = [u.get("content") for u in updates if u["status_indicator"] == "loading"]
+    assert "3/3: step 3 of 3" in running, updates
+    assert updates[-1]["status_indicator"] == "complete"
+    assert "did 3 steps" in text_of(reply.widgets()[0]["widget"])
+
+
+def test_a_turn_that_runs_out_of_steps_says_so(tmp_path: Path, todo_db: Path, model: ScriptedModel) -> None:
+    from tests.conftest import model_section
+    from tests.support.chat import is_error_card
+    from tests.support.gateway import running_local_gateway
+
+    with running_local_gateway(
+        tmp_path, todo_db=todo_db, model=model_section(model, retries=0, max_turns=1)
+    ) as gateway:
+        model.script(call("todo__list_tasks", {}))
+        reply = gateway.client().create_thread("loop forever")
+    cards = [w for w in reply.widgets() if is_error_card(w["widget"])]
+    assert cards and "model.max_turns" in text_of(cards[0]["widget"]), [
+        text_of(w["widget"]) for w in reply.widgets()
+    ]
+
+
+def test_a_reload_that_adds_a_model_makes_plain_text_a_conversation(
+    tmp_path: Path, todo_db: Path, model: ScriptedModel
+) -> None:
+    import signal
+
+    from tests.conftest import model_section
+    from tests.support.events import wait_for_text
+    from tests.support.gateway import local_config, running_gateway, write_config
+
+    config = write_config(tmp_path / "config.yaml", local_config(tmp_path, todo_db=todo_db))
+    with running_gateway(config) as gateway:
+        client = gateway.client()
+        before = client.create_thread("hello")
+        assert "add_task" in text_of(before.widgets()[-1]["widget"])  # the catalog: no model yet
+        write_config(config, local_config(tmp_path, todo_db=todo_db, model=model_section(model, retries=0)))
+        gateway.process.send_signal(signal.SIGHUP)
+        wait_for_text(gateway.log, "config reloaded (SIGHUP)", timeout=30, process=gateway.process)
+        model.script(say("Now I can talk."))
+        after = client.send(before.thread_id, "hello again")
+    assert after.done_items("assistant_message")[0]["content"][0]["text"] == "Now I can talk."

@@ -1,0 +1,51 @@
+"""A person stopping the stream keeps what the model had already said, and the next turn knows
+the reply was stopped (the SDK's store contract for a cancelled stream)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx2
+
+from tests.support.gateway import Gateway, user_input
+from tests.support.model_server import ScriptedModel, say, title
+
+
+def test_stopping_the_stream_keeps_what_was_said(model_gateway: Gateway, model: ScriptedModel) -> None:
+    model.script(say("Once upon a time there was a gateway that", hold_after=6, pace=0.02))
+    request = {"type": "threads.create", "params": {"input": user_input("Tell me a story")}}
+    heard = ""
+    thread_id = ""
+    with (
+        httpx2.Client(base_url=model_gateway.url, timeout=30) as http,
+        http.stream("POST", "/chatkit", json=request) as response,
+    ):
+        for line in response.iter_lines():
+            if not line.startswith("data:"):
+                continue
+            event = json.loads(line[5:])
+            if event["type"] == "thread.created":
+                thread_id = event["thread"]["id"]
+            update = event.get("update", {})
+            if update.get("type") == "assistant_message.content_part.text_delta":
+                heard += update["delta"]
+            if model.holding.is_set() and heard:
+                break  # the person presses stop: the page drops the stream
+    # The gateway noticed and stopped asking the model.
+    assert model.released.wait(10), "the model's stream was never closed"
+    assert heard.startswith("Once")
+
+    client = model_gateway.client()
+    items = client.list_items(thread_id, order="asc").json["data"]
+    assert [i["type"] for i in items] == ["user_message", "assistant_message"], items
+    kept = items[1]["content"][0]["text"]
+    assert kept == heard and "gateway that" not in kept, kept
+
+    def knows_it_was_stopped(body: dict[str, Any]) -> None:
+        sent = json.dumps(body["messages"])
+        assert heard in sent and "cancelled the stream" in sent, sent
+
+    model.script(say("A shorter one, then.", check=knows_it_was_stopped), title("Story"))
+    after = client.send(thread_id, "Shorter, please")
+    assert after.done_items("assistant_message")[0]["content"][0]["text"] == "A shorter one, then."
