@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.endpoint", "bench.turn", "bench.store_pages"]
+BENCHMARKS = ["bench.endpoint", "bench.turn", "bench.first_token", "bench.store_pages"]
 
 
 def main() -> int:
