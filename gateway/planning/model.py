@@ -57,6 +57,22 @@ logger = logging.getLogger(__name__)
 
 set_tracing_disabled(True)  # traces would otherwise be exported to OpenAI
 
+
+class _OrphanedStreamWaits(logging.Filter):
+    """chatkit's `stream_agent_response` merges the run's events with the tools' queue and
+    leaves its wait on the one still pending when its consumer stops (the person pressed stop).
+    That wait later ends with StopAsyncIteration, which asyncio reports at garbage collection as
+    an error; it is the end of an iterator nobody reads any more, not a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        orphaned = record.exc_info is not None and isinstance(record.exc_info[1], StopAsyncIteration)
+        return not (orphaned and str(record.msg).startswith("Task exception was never retrieved"))
+
+
+_ASYNCIO_LOGGER = logging.getLogger("asyncio")
+if not any(isinstance(f, _OrphanedStreamWaits) for f in _ASYNCIO_LOGGER.filters):
+    _ASYNCIO_LOGGER.addFilter(_OrphanedStreamWaits())
+
 DEFAULT_INSTRUCTIONS = (
     "You are the assistant of an MCP gateway: you act through the tools you are given. Each tool "
     "result is shown to the user as a widget, so do not repeat it at length; answer the question "
@@ -114,7 +130,7 @@ class ModelPlanner:
     ) -> AsyncIterator[ThreadStreamEvent]:
         """One model turn: `text` was just added to the thread (None: a client tool answered)."""
         turn = TurnContext(thread=thread, store=self.store, request_context=context)
-        ids = _RealIds(turn.new_id)
+        ids = _RealIds(turn.new_id, lambda: turn.generate_id("tool_call"))
         usage: Usage | None = None
         failed = False
         try:
@@ -134,18 +150,27 @@ class ModelPlanner:
             async for event in self._failed(thread, turn, ids, exc):
                 yield event
         else:
+            ended = False
             try:
                 async for event in stream_agent_response(turn, run):
                     yield ids.rewrite(event)
+                ended = True
                 if not ids.shown and turn.stop is None:
                     raise EmptyReply("the model's reply held no text and no tool call")
             except Exception as exc:
-                failed = True
-                turn._complete()  # pyright: ignore[reportPrivateUsage]  # lets the SDK's event merger finish
+                failed = ended = True
+                for event in turn.drain():  # what the tools had finished when the run failed
+                    yield ids.rewrite(event)
                 async for event in self._failed(thread, turn, ids, exc):
                     yield event
             finally:
-                if not run.is_complete:  # the person stopped the stream, or the turn failed
+                if not ended:  # the person stopped the stream, or left: keep what the tools finished
+                    turn.abandoned = True
+                    for event in turn.drain():
+                        if isinstance(event, ThreadItemDoneEvent):
+                            await turn.save(event.item)
+                turn.release()
+                if not run.is_complete:
                     run.cancel()
             usage = run.context_wrapper.usage
         if text and not thread.title:
@@ -187,11 +212,13 @@ class ModelPlanner:
 
 
 class _RealIds:
-    """Gives each Chat Completions message a store id (they all arrive as `__fake_id__`), and
+    """Gives each Chat Completions message and client tool call a store id (they all arrive as
+    `__fake_id__`), and
     keeps the text of the message being streamed, to save it if the turn fails midway."""
 
-    def __init__(self, new_id: Callable[[], str]) -> None:
+    def __init__(self, new_id: Callable[[], str], new_call_id: Callable[[], str]) -> None:
         self._new_id = new_id
+        self._new_call_id = new_call_id
         self._current: AssistantMessageItem | None = None
         self._texts: dict[int, str] = {}
         self.shown = 0
@@ -214,7 +241,11 @@ class _RealIds:
                     item.id = self._current.id if self._current is not None else self._new_id()
                 self._current = None
                 self.shown += any(part.text.strip() for part in item.content)
-            case ThreadItemDoneEvent(item=WidgetItem() | WorkflowItem() | ClientToolCallItem()):
+            case ThreadItemDoneEvent(item=ClientToolCallItem() as item):
+                if item.id == FAKE_ID:  # a second one in the thread would collide in the store
+                    item.id = self._new_call_id()
+                self.shown += 1
+            case ThreadItemDoneEvent(item=WidgetItem() | WorkflowItem()):
                 self.shown += 1
             case _:
                 pass

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import anyio
 from agents import FunctionTool, RunContextWrapper, ToolsToFinalOutputResult
 from agents.tool import FunctionToolResult
 from agents.tool_context import ToolContext
@@ -28,20 +29,24 @@ from chatkit.agents import AgentContext, ClientToolCall
 from chatkit.types import (
     CustomTask,
     HiddenContextItem,
+    ProgressUpdateEvent,
+    ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemUpdatedEvent,
+    ThreadStreamEvent,
     Workflow,
     WorkflowItem,
     WorkflowTaskUpdated,
 )
-from pydantic import PrivateAttr
+from pydantic import BaseModel, PrivateAttr
 
 from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
 from gateway.config import ClientToolConfig
 from gateway.errors import UnknownToolError
 from gateway.planning.decisions import AskConfirmation, Call, ShowForm, plan_model_call
 from gateway.planning.history import tool_call_note
+from gateway.protocol import SAVE_TIMEOUT_S
 from gateway.store.context import RequestContext
 from gateway.vocabulary.json import is_object
 from gateway.vocabulary.tools import ToolInfo
@@ -57,11 +62,44 @@ class TurnContext(AgentContext[RequestContext]):
 
     stop: str | None = None
     """Why the turn ends after this round of tool calls (a widget waits for the person)."""
+    abandoned: bool = False
+    """The stream is gone (the person stopped it, or left): what tools finish goes straight to the store."""
     _one_call_at_a_time: asyncio.Lock = PrivateAttr(default_factory=asyncio.Lock)
 
     def new_id(self) -> str:
         """A store id for a new item of this thread."""
         return self.store.generate_item_id("message", self.thread, self.request_context)
+
+    async def emit(self, event: ThreadStreamEvent) -> None:
+        """Send an event into the turn's stream; once the stream is gone, save finished items instead."""
+        if not self.abandoned:
+            await self.stream(event)
+        elif isinstance(event, ThreadItemDoneEvent):
+            await self.save(event.item)
+
+    async def save(self, item: ThreadItem) -> None:
+        """Store an item now, whatever cancellation is under way (bounded in time)."""
+        with anyio.CancelScope(shield=True), anyio.move_on_after(SAVE_TIMEOUT_S):
+            try:
+                await self.store.add_thread_item(self.thread.id, item, self.request_context)
+            except Exception as exc:
+                logger.warning("could not save %s of an abandoned model turn: %s", item.type, exc)
+
+    def release(self) -> None:
+        """Wake the SDK's consumer if it still waits on the queue (it stopped early): with an
+        ordinary event, so its orphaned wait ends without an exception nobody retrieves."""
+        self._events.put_nowait(ProgressUpdateEvent(text=""))  # pyright: ignore[reportPrivateUsage]
+
+    def drain(self) -> list[ThreadStreamEvent]:
+        """Events the tools queued that the SDK's consumer has not taken (it stopped early)."""
+        taken: list[ThreadStreamEvent] = []
+        while True:
+            try:
+                event = self._events.get_nowait()  # pyright: ignore[reportPrivateUsage]
+            except asyncio.QueueEmpty:
+                return taken
+            if isinstance(event, BaseModel):  # not the SDK's end-of-queue marker
+                taken.append(event)
 
 
 class ModelTools:
@@ -125,18 +163,34 @@ class ModelTools:
                         }
                     )
                 case Call():
-                    outcome = await self._call(turn, decision)
+                    try:
+                        outcome = await self._call(turn, decision)
+                    except asyncio.CancelledError:  # the stream is gone and the run was cancelled
+                        await self._interrupted(turn, tool, ctx.tool_call_id, arguments, widget_id)
+                        raise
                     rendered, output = outcome.rendered, model_output(outcome)
-            await turn.stream(ThreadItemDoneEvent(item=widget_item(widget_id, turn.thread.id, rendered)))
-            note = tool_call_note(ctx.tool_call_id, tool.model_name, arguments, output, widget_id)
-            await turn.stream(
-                ThreadItemDoneEvent(
-                    item=HiddenContextItem(
-                        id=turn.new_id(), thread_id=turn.thread.id, created_at=datetime.now(), content=note
-                    )
-                )
+            await turn.emit(ThreadItemDoneEvent(item=widget_item(widget_id, turn.thread.id, rendered)))
+            await turn.emit(
+                _note(turn, tool_call_note(ctx.tool_call_id, tool.model_name, arguments, output, widget_id))
             )
             return output
+
+    async def _interrupted(
+        self, turn: TurnContext, tool: ToolInfo, call_id: str, arguments: str, widget_id: str
+    ) -> None:
+        """Leave the thread saying a call was cut short, as the slash-command path does."""
+        rendered = self.caller.renderer.error(
+            f"{tool.label}: interrupted",
+            f"{tool.qualified} was still running when this conversation's stream ended (the page was "
+            "closed or the reply stopped). The call was cancelled, but it may have run: check before "
+            "trying again.",
+            tool=tool,
+        )
+        output = json.dumps({"interrupted": f"{tool.qualified} was cancelled midway; it may have run."})
+        await turn.save(widget_item(widget_id, turn.thread.id, rendered))
+        await turn.save(
+            _note(turn, tool_call_note(call_id, tool.model_name, arguments, output, widget_id)).item
+        )
 
     async def _call(self, turn: TurnContext, call: Call) -> CallOutcome:
         """The call, shown as the one task of a workflow item while it runs (with the server's
@@ -151,7 +205,7 @@ class ModelTools:
             created_at=datetime.now(),
             workflow=Workflow(type="custom", tasks=[task], expanded=False),
         )
-        await turn.stream(ThreadItemAddedEvent(item=workflow))
+        await turn.emit(ThreadItemAddedEvent(item=workflow))
 
         async def show(update: CustomTask) -> None:
             workflow.workflow.tasks[0] = update
@@ -176,6 +230,14 @@ class ModelTools:
             )
         )
         return outcome
+
+
+def _note(turn: TurnContext, content: object) -> ThreadItemDoneEvent:
+    return ThreadItemDoneEvent(
+        item=HiddenContextItem(
+            id=turn.new_id(), thread_id=turn.thread.id, created_at=datetime.now(), content=content
+        )
+    )
 
 
 def _client_tool(spec: ClientToolConfig) -> FunctionTool:
