@@ -64,6 +64,30 @@ def test_a_client_tool_round_trip(gateway_with_client_tool: Gateway, model: Scri
     assert tool_call["status"] == "completed" and tool_call["output"] == {"city": "Lisbon"}
 
 
+def test_two_round_trips_in_one_thread(gateway_with_client_tool: Gateway, model: ScriptedModel) -> None:
+    client = gateway_with_client_tool.client()
+    model.script(call("get_location", {}), title("Twice"))
+    thread_id = client.create_thread("Where am I?").thread_id
+    model.script(say("Lisbon."))
+    output = {
+        "type": "threads.add_client_tool_output",
+        "params": {"thread_id": thread_id, "result": "Lisbon"},
+    }
+    assert client.post(output).done_items("assistant_message")
+
+    model.script(call("get_location", {"precision": "street"}))
+    second = client.send(thread_id, "And now?")
+    assert second.done_items("client_tool_call"), [e["type"] for e in second.events]
+    model.script(say("Porto."))
+    output["params"]["result"] = "Porto"
+    assert client.post(output).done_items("assistant_message")[0]["content"][0]["text"] == "Porto."
+    calls = [
+        i for i in client.list_items(thread_id, order="asc").json["data"] if i["type"] == "client_tool_call"
+    ]
+    assert [c["output"] for c in calls] == ["Lisbon", "Porto"]
+    assert len({c["id"] for c in calls}) == 2
+
+
 def test_an_output_with_no_pending_call_is_refused(
     gateway_with_client_tool: Gateway, model: ScriptedModel
 ) -> None:

@@ -4,12 +4,14 @@ the reply was stopped (the SDK's store contract for a cancelled stream)."""
 from __future__ import annotations
 
 import json
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx2
 
 from tests.support.gateway import Gateway, user_input
-from tests.support.model_server import ScriptedModel, say, title
+from tests.support.model_server import ScriptedModel, call, say, title
 
 
 def test_stopping_the_stream_keeps_what_was_said(model_gateway: Gateway, model: ScriptedModel) -> None:
@@ -49,3 +51,55 @@ def test_stopping_the_stream_keeps_what_was_said(model_gateway: Gateway, model: 
     model.script(say("A shorter one, then.", check=knows_it_was_stopped), title("Story"))
     after = client.send(thread_id, "Shorter, please")
     assert after.done_items("assistant_message")[0]["content"][0]["text"] == "A shorter one, then."
+
+
+def test_leaving_during_a_tool_call_leaves_the_call_in_the_thread(
+    tmp_path: Path, todo_db: Path, model: ScriptedModel
+) -> None:
+    from tests.conftest import model_section
+    from tests.support.chat import text_of
+    from tests.support.events import wait_for_text
+    from tests.support.gateway import quirky_server_config, running_local_gateway
+
+    marker = tmp_path / "quirky.log"
+    with running_local_gateway(
+        tmp_path,
+        todo_db=todo_db,
+        model=model_section(model, retries=0),
+        mcp_servers={"quirky": quirky_server_config(marker)},
+    ) as gateway:
+        model.script(call("quirky__sleep", {"seconds": 3}))
+        request = {"type": "threads.create", "params": {"input": user_input("take a nap")}}
+        thread_id = ""
+        with (
+            httpx2.Client(base_url=gateway.url, timeout=30) as http,
+            http.stream("POST", "/chatkit", json=request) as response,
+        ):
+            for line in response.iter_lines():
+                if line.startswith("data:"):
+                    event = json.loads(line[5:])
+                    thread_id = thread_id or event.get("thread", {}).get("id", "")
+                    if event["type"] == "thread.item.added" and event["item"]["type"] == "workflow":
+                        break  # the call is running: the person closes the page
+        wait_for_text(marker, "started", timeout=10)
+        client = gateway.client()
+
+        def saved_widget() -> list[dict[str, Any]]:
+            items = client.list_items(thread_id, order="asc").json["data"]
+            return [i for i in items if i["type"] == "widget"]
+
+        deadline = time.monotonic() + 15
+        while not saved_widget() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        widgets = saved_widget()
+        assert widgets, client.list_items(thread_id, order="asc").json
+        shown = text_of(widgets[0]["widget"])
+        assert "interrupted" in shown or "slept" in shown, shown
+
+        def knows_about_the_call(body: dict[str, Any]) -> None:
+            calls = [c["function"]["name"] for m in body["messages"] for c in m.get("tool_calls") or []]
+            assert calls == ["quirky__sleep"], body["messages"]
+
+        model.script(say("Your nap was cut short.", check=knows_about_the_call), title("Nap"))
+        after = client.send(thread_id, "did I sleep?")
+        assert after.done_items("assistant_message")

@@ -246,7 +246,7 @@ def test_several_tool_calls_in_one_reply_each_get_a_task_and_a_widget(
 
     def both_answered(body: dict[str, Any]) -> None:
         outputs = [m for m in body["messages"] if m["role"] == "tool"]
-        assert [m["tool_call_id"] for m in outputs] == ["call_0", "call_1"], outputs
+        assert [m["tool_call_id"] for m in outputs] == ["call_1_0", "call_1_1"], outputs
 
     model.script(
         Step(tool_calls=[("todo__get_task", '{"id": 1}'), ("todo__get_task", '{"id": 2}')]),
@@ -260,6 +260,15 @@ def test_several_tool_calls_in_one_reply_each_get_a_task_and_a_widget(
     tasks_shown = [t for w in workflows for t in w["workflow"]["tasks"]]
     assert len(tasks_shown) == 2 and all(t["status_indicator"] == "complete" for t in tasks_shown)
     assert reply.done_items("assistant_message")[0]["content"][0]["text"] == "Both found."
+
+    def remembers_both(body: dict[str, Any]) -> None:
+        calls = [c["function"]["arguments"] for m in body["messages"] for c in m.get("tool_calls") or []]
+        assert calls == ['{"id": 1}', '{"id": 2}'], body["messages"]
+
+    # The next turn is sent both calls and their outputs, in an order Chat Completions accepts
+    # (the scripted model refuses any other, as OpenAI does).
+    model.script(say("Still two.", check=remembers_both))
+    model_gateway.client().send(reply.thread_id, "how many?")
 
 
 def test_a_long_call_shows_its_progress_in_its_task(

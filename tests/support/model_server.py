@@ -146,11 +146,15 @@ class ScriptedModel:
             body = {"unreadable": raw.decode(errors="replace")}
         with self._lock:
             self.requests.append(body)
+            number = len(self.requests)
             if request.url.path != "/v1/chat/completions":
                 return self._refuse(f"unexpected request {request.method} {request.url.path}")
             if not self.steps:
                 return self._refuse(f"unexpected request (no step left): {_brief(body)}")
             step = self.steps[0] if self.steps[0].repeat else self.steps.pop(0)
+        order = _sequence_problem(body.get("messages"))
+        if order is not None:  # what OpenAI itself refuses with a 400
+            return self._refuse(f"invalid message sequence: {order}")
         if step.stream is not None and bool(body.get("stream")) != step.stream:
             return self._refuse(f"expected stream={step.stream}, got {body.get('stream')!r}: {_brief(body)}")
         if step.check is not None:
@@ -167,15 +171,17 @@ class ScriptedModel:
             return Response(step.body, media_type="application/json", headers=step.headers)
         model = str(body.get("model", "scripted"))
         if not body.get("stream"):
-            return JSONResponse(_completion(step, model), headers=step.headers)
-        return StreamingResponse(self._sse(step, model), media_type="text/event-stream", headers=step.headers)
+            return JSONResponse(_completion(step, model, number), headers=step.headers)
+        return StreamingResponse(
+            self._sse(step, model, number), media_type="text/event-stream", headers=step.headers
+        )
 
     def _refuse(self, problem: str) -> Response:
         self.errors.append(problem)
         return JSONResponse({"error": {"message": f"scripted model: {problem}", "type": "scripted"}}, 400)
 
-    async def _sse(self, step: Step, model: str) -> AsyncIterator[bytes]:
-        for index, chunk in enumerate(_chunks(step, model)):
+    async def _sse(self, step: Step, model: str, number: int) -> AsyncIterator[bytes]:
+        for index, chunk in enumerate(_chunks(step, model, number)):
             if step.cut_after is not None and index >= step.cut_after:
                 return
             if step.hold_after is not None and index >= step.hold_after:
@@ -201,7 +207,42 @@ def scripted_model(*steps: Step) -> Iterator[ScriptedModel]:
     model.verify()
 
 
-def _chunks(step: Step, model: str) -> Iterator[dict[str, Any]]:
+def call_id(request: int, index: int) -> str:
+    """The id the scripted model gives the `index`-th tool call of its reply to request number `request`."""
+    return f"call_{request}_{index}"
+
+
+def _sequence_problem(messages: Any) -> str | None:
+    """What is wrong with a conversation's order, as Chat Completions sees it (None: nothing).
+
+    Each tool message answers a tool call of the assistant message before it; every tool call
+    is answered before any other message; no tool call id is used twice.
+    """
+    if not isinstance(messages, list):
+        return "no messages"
+    open_calls: set[str] = set()
+    seen: set[str] = set()
+    for message in messages:
+        role = message.get("role") if isinstance(message, dict) else None
+        if role == "tool":
+            answered = message.get("tool_call_id")
+            if answered not in open_calls:
+                return f"a tool message answers {answered!r}, which no open tool call has"
+            open_calls.discard(answered)
+            continue
+        if open_calls:
+            return f"a {role} message comes while tool calls {sorted(open_calls)} are unanswered"
+        for call in message.get("tool_calls") or []:
+            if call["id"] in seen:
+                return f"tool call id {call['id']!r} is used twice"
+            seen.add(call["id"])
+            open_calls.add(call["id"])
+    if open_calls:
+        return f"tool calls {sorted(open_calls)} are never answered"
+    return None
+
+
+def _chunks(step: Step, model: str, number: int) -> Iterator[dict[str, Any]]:
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {
             "id": "chatcmpl-scripted",
@@ -217,7 +258,7 @@ def _chunks(step: Step, model: str) -> Iterator[dict[str, Any]]:
     for index, (name, arguments) in enumerate(step.tool_calls):
         first = {
             "index": index,
-            "id": f"call_{index}",
+            "id": call_id(number, index),
             "type": "function",
             "function": {"name": name, "arguments": ""},
         }
@@ -241,11 +282,11 @@ def _chunks(step: Step, model: str) -> Iterator[dict[str, Any]]:
     }
 
 
-def _completion(step: Step, model: str) -> dict[str, Any]:
+def _completion(step: Step, model: str, number: int) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": step.text or None}
     if step.tool_calls:
         message["tool_calls"] = [
-            {"id": f"call_{i}", "type": "function", "function": {"name": name, "arguments": arguments}}
+            {"id": call_id(number, i), "type": "function", "function": {"name": name, "arguments": arguments}}
             for i, (name, arguments) in enumerate(step.tool_calls)
         ]
     prompt, completion = step.usage
