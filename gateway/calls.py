@@ -119,7 +119,7 @@ class ToolCaller:
                 outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
                 rendered = self.renderer.error(*failure_text(tool, exc), tool=tool)
                 return CallOutcome(tool, arguments, rendered, error=str(exc))
-            outcome, detail = ("error", _result_text(result)) if result.is_error else ("ok", None)
+            outcome, detail = ("error", result_text(result)) if result.is_error else ("ok", None)
             rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
             return CallOutcome(tool, arguments, rendered, result=result)
         finally:
@@ -220,7 +220,19 @@ def failure_text(tool: ToolInfo, exc: ToolCallError) -> tuple[str, str]:
     return f"{tool.label} failed", f"{exc} Nothing was sent to the server."
 
 
-def _result_text(result: CallToolResult) -> str | None:
+def interrupted_text(tool: ToolInfo) -> tuple[str, str]:
+    """The heading and message of the card left where a call's widget would have been, when its
+    stream ended midway (the gateway stopping, the page closed, the reply stopped)."""
+    return (
+        f"{tool.label}: interrupted",
+        f"{tool.qualified} was still running when this conversation's stream ended (the gateway "
+        "stopped, the page was closed, or the reply was stopped). The call was cancelled, but it "
+        "may have run: check before trying again.",
+    )
+
+
+def result_text(result: CallToolResult) -> str | None:
+    """The text blocks of a result, joined (None when it has none)."""
     texts = [block.text for block in result.content if isinstance(block, TextContent)]
     return "\n".join(texts) or None
 

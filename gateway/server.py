@@ -35,7 +35,7 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
+from gateway.calls import CallOrigin, CallOutcome, ToolCaller, interrupted_text, widget_item
 from gateway.config import ClientToolConfig, ModelConfig
 from gateway.errors import UnknownToolError
 from gateway.planning.arguments import prepare_arguments
@@ -43,7 +43,7 @@ from gateway.planning.decisions import (
     AskConfirmation,
     Call,
     Cancel,
-    Decision,
+    MessageDecision,
     Refuse,
     Say,
     ShowCatalog,
@@ -51,7 +51,7 @@ from gateway.planning.decisions import (
     plan_action,
     plan_message,
 )
-from gateway.planning.history import action_note
+from gateway.planning.history import action_note, note_item
 from gateway.planning.model import ModelPlanner
 from gateway.protocol import SAVE_TIMEOUT_S, ProtocolServer
 from gateway.render.renderer import Renderer
@@ -104,31 +104,28 @@ class GatewayServer(ProtocolServer):
         self, thread: ThreadMetadata, input_user_message: UserMessageItem | None, context: RequestContext
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Answer a message: the model's turn, or what the command planner decided."""
-        if input_user_message is None:  # a client tool's output arrived: the model goes on
-            if self.model is not None:
-                async for event in self.model.respond(thread, None, context):
+        model = self.model  # a reload may swap it: this turn keeps the one it started with
+        text = _message_text(input_user_message) if input_user_message is not None else None
+        decision = plan_message(text, self.registry, model=model is not None) if text is not None else None
+        if decision is None:  # plain text for the model, or a client tool's output it goes on from
+            if model is not None:
+                async for event in model.respond(thread, text, context):
                     yield event
-            return
-        text = _message_text(input_user_message)
-        decision = plan_message(text, self.registry, model=self.model is not None)
-        if decision is None and self.model is not None:
-            async for event in self.model.respond(thread, text, context):
-                yield event
             return
         if not thread.title and text:
             thread.title = text[:80]
-        async for event in self._carry_out(thread, context, decision or ShowCatalog()):
+        async for event in self._carry_out(thread, context, decision):
             yield event
 
     async def _carry_out(
-        self, thread: ThreadMetadata, context: RequestContext, decision: Decision
+        self, thread: ThreadMetadata, context: RequestContext, decision: MessageDecision
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Show what the planner decided for a typed message (a catalog, a form, a confirmation, a call)."""
         match decision:
             case ShowCatalog():
                 catalog = self.renderer.catalog(self.registry.tools(), self.registry.servers())
                 yield self._widget_done(thread, context, catalog)
-            case Say(text=text) | Refuse(message=text):
+            case Say(text=text):
                 yield self._message(thread, context, text)
             case ShowForm(tool=tool, values=values, problems=problems):
                 yield self._widget_done(
@@ -141,8 +138,6 @@ class GatewayServer(ProtocolServer):
                     thread, context, tool, arguments, _origin(thread, context, via)
                 ):
                     yield event
-            case Cancel():
-                pass
 
     # -- actions --------------------------------------------------------------------------
 
@@ -189,11 +184,10 @@ class GatewayServer(ProtocolServer):
     ) -> AsyncIterator[ThreadStreamEvent]:
         payload = object_or_empty(action.payload)
         decision = plan_action(action.type, payload, _dump(sender) if sender else None, self.registry)
-        if isinstance(decision, Refuse) or sender is None:
-            yield _refused(
-                decision.message if isinstance(decision, Refuse) else "No widget sent this action."
-            )
+        if isinstance(decision, Refuse):
+            yield _refused(decision.message)
             return
+        assert sender is not None, "plan_action refuses an action no widget sent"
         # One answer per confirmation card, however many clicks and replicas race for it.
         if action.type in (TOOL_CONFIRM, TOOL_CANCEL) and not await self.claims.claim(
             f"confirm/{thread.id}/{sender.id}", context.user_id
@@ -216,8 +210,6 @@ class GatewayServer(ProtocolServer):
             case Call():
                 async for event in self._action_call(thread, sender, decision, context):
                     yield event
-            case _:
-                yield _refused("This action asks for nothing the gateway can do.")
 
     async def _action_call(
         self, thread: ThreadMetadata, sender: WidgetItem, call: Call, context: RequestContext
@@ -252,13 +244,9 @@ class GatewayServer(ProtocolServer):
         """Hidden context for the model: what a person did through a widget, and what came of it."""
         if self.model is None:
             return None
+        content = action_note(call.tool, call.arguments.values, call.via, shown)
         return ThreadItemDoneEvent(
-            item=HiddenContextItem(
-                id=self.store.generate_item_id("message", thread, context),
-                thread_id=thread.id,
-                created_at=datetime.now(),
-                content=action_note(call.tool, call.arguments.values, call.via, shown),
-            )
+            item=note_item(self.store.generate_item_id("message", thread, context), thread.id, content)
         )
 
     async def _show_new_state(
@@ -329,13 +317,7 @@ class GatewayServer(ProtocolServer):
         try:
             yield
         except (asyncio.CancelledError, GeneratorExit):
-            rendered = self.renderer.error(
-                f"{tool.label}: interrupted",
-                f"{tool.qualified} was still running when this conversation's stream ended (the "
-                "gateway stopped, or the page was closed). The call was cancelled, but it may have "
-                "run: check before trying again.",
-                tool=tool,
-            )
+            rendered = self.renderer.error(*interrupted_text(tool), tool=tool)
             with anyio.CancelScope(shield=True), anyio.move_on_after(SAVE_TIMEOUT_S):
                 try:
                     await self.store.add_thread_item(

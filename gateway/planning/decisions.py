@@ -102,7 +102,10 @@ class Call:
     """The read-only call whose widget shows the state this call changes (to re-run after it)."""
 
 
-Decision = ShowCatalog | Say | Refuse | ShowForm | AskConfirmation | Cancel | Call
+MessageDecision = ShowCatalog | Say | ShowForm | AskConfirmation | Call
+"""What a typed message can lead to."""
+ActionDecision = Refuse | Cancel | ShowForm | AskConfirmation | Call
+"""What a widget action can lead to."""
 
 
 def decide_call(
@@ -129,7 +132,7 @@ def decide_call(
 # -- typed messages ----------------------------------------------------------------------------
 
 
-def plan_message(text: str, tools: ToolLookup, *, model: bool) -> Decision | None:
+def plan_message(text: str, tools: ToolLookup, *, model: bool) -> MessageDecision | None:
     """What a typed message asks for; None when it is for the model (plain text, a model configured)."""
     command = parse_command(text)
     if command.kind == "text" and model:
@@ -148,11 +151,12 @@ def plan_message(text: str, tools: ToolLookup, *, model: bool) -> Decision | Non
 
 def plan_action(
     action_type: str, payload: JSONObject, sender: Mapping[str, Any] | None, tools: ToolLookup
-) -> Decision:
+) -> ActionDecision:
     """What a widget action asks for, if the gateway issued it.
 
     `sender` is the stored widget (as JSON) the action names; the action must be one it fires,
-    with its payload unchanged but for the form values its form may add.
+    with its payload unchanged but for the form values its form may add. Without a sender, it is
+    refused.
     """
     if action_type not in ACTION_TYPES:
         return Refuse(f"The action type {action_type!r} is not one this gateway handles.")

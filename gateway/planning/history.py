@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, cast
 
 from agents import TResponseInputItem
@@ -43,6 +44,11 @@ async def load_history(
     """The thread's newest `limit` items, oldest first."""
     page = await store.load_thread_items(thread.id, None, limit, "desc", context)
     return list(reversed(page.data))
+
+
+def note_item(item_id: str, thread_id: str, content: Any) -> HiddenContextItem:
+    """A hidden note: kept in the thread and sent to the model, never shown to the person."""
+    return HiddenContextItem(id=item_id, thread_id=thread_id, created_at=datetime.now(), content=content)
 
 
 def tool_call_note(call_id: str, name: str, arguments: str, output: str, widget_id: str | None) -> Any:

@@ -267,18 +267,13 @@ def _chunks(step: Step, model: str, number: int) -> Iterator[dict[str, Any]]:
             piece = {"index": index, "function": {"arguments": arguments[start : start + step.piece]}}
             yield chunk({"tool_calls": [piece]})
     yield chunk({}, "tool_calls" if step.tool_calls else "stop")
-    prompt, completion = step.usage
     yield {
         "id": "chatcmpl-scripted",
         "object": "chat.completion.chunk",
         "created": 0,
         "model": model,
         "choices": [],
-        "usage": {
-            "prompt_tokens": prompt,
-            "completion_tokens": completion,
-            "total_tokens": prompt + completion,
-        },
+        "usage": _usage(step),
     }
 
 
@@ -289,7 +284,6 @@ def _completion(step: Step, model: str, number: int) -> dict[str, Any]:
             {"id": call_id(number, i), "type": "function", "function": {"name": name, "arguments": arguments}}
             for i, (name, arguments) in enumerate(step.tool_calls)
         ]
-    prompt, completion = step.usage
     return {
         "id": "chatcmpl-scripted",
         "object": "chat.completion",
@@ -298,12 +292,13 @@ def _completion(step: Step, model: str, number: int) -> dict[str, Any]:
         "choices": [
             {"index": 0, "message": message, "finish_reason": "tool_calls" if step.tool_calls else "stop"}
         ],
-        "usage": {
-            "prompt_tokens": prompt,
-            "completion_tokens": completion,
-            "total_tokens": prompt + completion,
-        },
+        "usage": _usage(step),
     }
+
+
+def _usage(step: Step) -> dict[str, int]:
+    prompt, completion = step.usage
+    return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
 def _brief(body: dict[str, Any]) -> str:
