@@ -15,7 +15,7 @@ import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -73,11 +73,17 @@ class CallOutcome:
     rendered: Rendered
     result: CallToolResult | None = None
     error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict[str, float])
+    """Milliseconds per step: `call` (the MCP call, waiting for the server included) and `render`."""
 
     @property
     def ok(self) -> bool:
         """The server answered and did not flag an error."""
         return self.result is not None and not self.result.is_error
+
+
+def _ms_since(start: float) -> float:
+    return round((time.monotonic() - start) * 1000, 3)
 
 
 class ToolCaller:
@@ -117,11 +123,17 @@ class ToolCaller:
                 result = await self.registry.call(tool, checked, progress=progress)
             except ToolCallError as exc:
                 outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
+                timings = {"call": _ms_since(started)}
+                rendering = time.monotonic()
                 rendered = self.renderer.error(*failure_text(tool, exc), tool=tool)
-                return CallOutcome(tool, arguments, rendered, error=str(exc))
+                timings["render"] = _ms_since(rendering)
+                return CallOutcome(tool, arguments, rendered, error=str(exc), timings=timings)
             outcome, detail = ("error", result_text(result)) if result.is_error else ("ok", None)
+            timings = {"call": _ms_since(started)}
+            rendering = time.monotonic()
             rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
-            return CallOutcome(tool, arguments, rendered, result=result)
+            timings["render"] = _ms_since(rendering)
+            return CallOutcome(tool, arguments, rendered, result=result, timings=timings)
         finally:
             # Shielded: an interrupted call is recorded too, though its task is being cancelled.
             with anyio.CancelScope(shield=True), anyio.move_on_after(_AUDIT_TIMEOUT_S):

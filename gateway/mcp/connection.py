@@ -2,8 +2,9 @@
 failures described as sentences.
 
 The transport is wrapped so the registry hears when the server's side of the stream ends (a
-stdio process exiting closes stdout without any error), and a stdio server's stderr goes to
-a scratch file whose last line explains most failed starts.
+stdio process exiting closes stdout without any error) and so every message in either direction
+passes the traffic log's tap; a stdio server's stderr goes to a scratch file whose last lines
+explain most failed starts.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import tempfile
 from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TextIO, cast
+from types import TracebackType
+from typing import Self, TextIO, cast
 
 import anyio
 import httpx2
 from mcp import Client
-from mcp.client._transport import Transport, TransportStreams
+from mcp.client._transport import Transport, TransportStreams, WriteStream
 from mcp.client.session import MessageHandlerFnT
 from mcp.client.sse import sse_client
 from mcp.client.stdio import stdio_client
@@ -32,6 +34,7 @@ from typing_extensions import TypeIs
 
 from gateway.config import RemoteServerConfig, ServerConfig, StdioServerConfig
 from gateway.mcp.tether import tethered
+from gateway.mcp.traffic import Tap
 from gateway.redact import redact_url
 
 CLIENT_INFO = Implementation(name="mcp-chatkit-gateway", version="0.1.0")
@@ -46,9 +49,11 @@ def open_client(
     stderr: TextIO | None,
     on_eof: Callable[[], None],
     on_message: MessageHandlerFnT,
+    tap: Tap | None = None,
 ) -> Client:
-    """An un-entered Client for `config`; `on_eof` fires when the server's stream ends."""
-    transport = _watched(_transport(config, config_dir, stderr), on_eof)
+    """An un-entered Client for `config`; `on_eof` fires when the server's stream ends, and `tap`
+    sees every message that passes."""
+    transport = _watched(_transport(config, config_dir, stderr), on_eof, tap)
     return Client(transport, message_handler=on_message, cache=None, client_info=CLIENT_INFO)
 
 
@@ -103,15 +108,21 @@ def describe_failure(config: ServerConfig, exc: BaseException, was_up: bool) -> 
 
 def last_output(stderr: TextIO | None) -> str:
     """The server's last line on stderr, as a hint to append to a failure."""
+    lines = output_tail(stderr, 1)
+    return f" (its last output: {lines[-1][:200]})" if lines else ""
+
+
+def output_tail(stderr: TextIO | None, lines: int = 20) -> list[str]:
+    """The last non-blank lines a stdio server wrote to stderr (empty for remote servers)."""
     if stderr is None:
-        return ""
+        return []
     try:
         size = os.fstat(stderr.fileno()).st_size
-        tail = os.pread(stderr.fileno(), 4096, max(0, size - 4096)).decode("utf-8", "replace")
+        tail = os.pread(stderr.fileno(), 8192, max(0, size - 8192)).decode("utf-8", "replace")
     except (OSError, ValueError):
-        return ""
-    lines = [line.strip() for line in tail.splitlines() if line.strip()]
-    return f" (its last output: {lines[-1][:200]})" if lines else ""
+        return []
+    found = [line.rstrip()[:500] for line in tail.splitlines() if line.strip()]
+    return found[-lines:]
 
 
 def _leaves(exc: BaseException) -> list[BaseException]:
@@ -143,8 +154,10 @@ async def _streamable_http(config: RemoteServerConfig) -> AsyncGenerator[Transpo
 
 
 @asynccontextmanager
-async def _watched(inner: Transport, on_eof: Callable[[], None]) -> AsyncGenerator[TransportStreams, None]:
-    """`inner`'s streams, calling `on_eof` when the server's side ends."""
+async def _watched(
+    inner: Transport, on_eof: Callable[[], None], tap: Tap | None
+) -> AsyncGenerator[TransportStreams, None]:
+    """`inner`'s streams, calling `on_eof` when the server's side ends and `tap` on each message."""
     async with inner as (read, write):
         send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
 
@@ -152,6 +165,8 @@ async def _watched(inner: Transport, on_eof: Callable[[], None]) -> AsyncGenerat
             try:
                 async with send:
                     async for item in read:
+                        if tap is not None and isinstance(item, SessionMessage):
+                            tap("in", item.message)
                         await send.send(item)
             except (anyio.ClosedResourceError, anyio.BrokenResourceError):
                 pass
@@ -160,7 +175,36 @@ async def _watched(inner: Transport, on_eof: Callable[[], None]) -> AsyncGenerat
         async with anyio.create_task_group() as tasks:
             tasks.start_soon(pump)
             try:
-                yield receive, write
+                yield receive, (write if tap is None else _TappedWrite(write, tap))
             finally:
                 tasks.cancel_scope.cancel()
                 receive.close()
+                if tap is not None:
+                    tap.ended()
+
+
+class _TappedWrite:
+    """The client's side of the write stream (a `WriteStream`): records each message, then sends it on."""
+
+    def __init__(self, inner: WriteStream[SessionMessage], tap: Tap) -> None:
+        self._inner = inner
+        self._tap = tap
+
+    async def send(self, item: SessionMessage, /) -> None:
+        self._tap("out", item.message)
+        await self._inner.send(item)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> bool | None:
+        await self.aclose()
+        return None

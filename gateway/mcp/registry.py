@@ -42,9 +42,10 @@ from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
 from gateway.mcp.naming import ToolIndex
 from gateway.mcp.output_schema import output_schema_mismatch
 from gateway.mcp.supervisor import ServerSupervisor
+from gateway.mcp.traffic import TrafficLog
 from gateway.mcp.validation import validate_arguments
 from gateway.redact import Redactor
-from gateway.vocabulary.tools import CheckedArguments, ServerStatus, ToolInfo
+from gateway.vocabulary.tools import CheckedArguments, ServerDetails, ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ class ToolRegistry:
         self._config_dir = config_dir
         self._backoff = (backoff_initial, backoff_max)
         self._connect_timeout = connect_timeout
+        self.traffic = TrafficLog()
+        """Every server's recent MCP messages (the inspector reads them)."""
         self._servers = {name: self._supervisor(name, cfg) for name, cfg in servers.items()}
         self._index = ToolIndex(())
         self._listeners: list[Callable[[], None]] = []
@@ -97,6 +100,7 @@ class ToolRegistry:
             backoff_initial=self._backoff[0],
             backoff_max=self._backoff[1],
             connect_timeout=self._connect_timeout,
+            tap=self.traffic.tap(name),
         )
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -146,6 +150,8 @@ class ToolRegistry:
         )
         fresh = {*changes.added, *changes.restarted}
         self._servers = {n: self._supervisor(n, cfg) if n in fresh else old[n] for n, cfg in servers.items()}
+        for name in changes.removed:
+            self.traffic.forget(name)
         for name in [*changes.removed, *changes.restarted]:
             retired = old[name]
             self._task_group.start_soon(retired.stop, retired.config.timeout, name=f"stop mcp server {name}")
@@ -177,6 +183,10 @@ class ToolRegistry:
     def servers(self) -> list[ServerStatus]:
         """Every configured server's state, in config order."""
         return [s.status() for s in self._servers.values()]
+
+    def details(self) -> list[ServerDetails]:
+        """Every configured server's status, handshake and recent output, in config order."""
+        return [s.details() for s in self._servers.values()]
 
     def resolve(self, name: str) -> ToolInfo:
         """The tool called `server.tool`, `server__tool`, or a bare name unique across servers."""

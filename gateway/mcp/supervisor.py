@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import math
+import shlex
 from collections.abc import Callable, Generator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 import anyio
 from mcp import Client
@@ -25,17 +26,19 @@ from mcp.client.subscriptions import ListenNotSupportedError
 from mcp.shared.exceptions import MCPError
 from mcp.types import CONNECTION_CLOSED, Tool, ToolListChangedNotification
 
-from gateway.config import ServerConfig
+from gateway.config import ServerConfig, StdioServerConfig
 from gateway.mcp.connection import (
     FATAL_TRANSPORT_ERRORS,
     describe_failure,
     ended,
     last_output,
     open_client,
+    output_tail,
     stderr_scratch,
 )
-from gateway.redact import Redactor
-from gateway.vocabulary.tools import ServerState, ServerStatus
+from gateway.mcp.traffic import Tap
+from gateway.redact import Redactor, redact_url
+from gateway.vocabulary.tools import ServerDetails, ServerState, ServerStatus
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +60,10 @@ class ServerSupervisor:
         backoff_initial: float,
         backoff_max: float,
         connect_timeout: float,
+        tap: Tap | None = None,
     ) -> None:
-        """`on_change(tools_changed)` is called after every change of state or of the tool list."""
+        """`on_change(tools_changed)` is called after every change of state or of the tool list;
+        `tap` records every message of each connection."""
         self.name = name
         self.config = config
         self.state: ServerState = "connecting" if config.enabled else "disabled"
@@ -69,6 +74,15 @@ class ServerSupervisor:
         """The tools the server lists that the config's filter allows, first listing of a name winning."""
         self.client: Client | None = None
         """The live client while the server is up."""
+        self.server_info: dict[str, Any] | None = None
+        """What the server said of itself in the handshake (name, version, ...), as JSON."""
+        self.capabilities: dict[str, Any] | None = None
+        """The capabilities the server declared in the handshake, as JSON."""
+        self.instructions: str | None = None
+        """The server's instructions from the handshake, if it gave any."""
+        self._tap = tap
+        self._stderr: TextIO | None = None
+        self._output: list[str] = []
         self._config_dir = config_dir
         self._redact = redactor
         self._on_change = on_change
@@ -104,6 +118,27 @@ class ServerSupervisor:
             error=self.error,
             protocol_version=self.protocol_version,
         )
+
+    def details(self) -> ServerDetails:
+        """The status and what the last handshake and the server's output said, for the inspector."""
+        config = self.config
+        if isinstance(config, StdioServerConfig):
+            endpoint = self._redact.output(shlex.join([config.command, *config.args]))
+        else:
+            endpoint = redact_url(config.url)
+        return ServerDetails(
+            status=self.status(),
+            endpoint=endpoint,
+            server_info=self.server_info,
+            capabilities=self.capabilities,
+            instructions=self.instructions,
+            recent_output=self.recent_output(),
+        )
+
+    def recent_output(self) -> list[str]:
+        """A stdio server's last lines on stderr: of the running process, else of the last one (redacted)."""
+        lines = output_tail(self._stderr) if self._stderr is not None else self._output
+        return [self._redact.output(line) for line in lines]
 
     @property
     def restarting(self) -> bool:
@@ -222,6 +257,7 @@ class ServerSupervisor:
         self._lost, self._refresh, self._lost_reason = anyio.Event(), anyio.Event(), None
         was_up = False
         with stderr_scratch(self.config) as stderr:
+            self._stderr = stderr
             try:
                 with anyio.CancelScope(deadline=anyio.current_time() + self._connect_timeout) as deadline:
                     async with self._client(stderr) as client, anyio.create_task_group() as tasks:
@@ -231,6 +267,7 @@ class ServerSupervisor:
                         await self._list(client)
                         deadline.deadline = math.inf
                         self.client, self.protocol_version = client, client.protocol_version
+                        self._handshake(client)
                         if self._ever_up:  # its going down was logged: say that it is back
                             logger.info("MCP server %s is up again, %d tools", self.name, len(self.listed))
                         was_up = self._ever_up = True
@@ -253,6 +290,15 @@ class ServerSupervisor:
                 return describe_failure(self.config, failures, was_up) + last_output(stderr), was_up
             finally:
                 self.client = None
+                self._output, self._stderr = output_tail(stderr), None
+
+    def _handshake(self, client: Client) -> None:
+        """Keep what the server said of itself, for the inspector."""
+        info = client.server_info
+        self.server_info = info.model_dump(by_alias=True, mode="json", exclude_none=True) if info else None
+        caps = client.server_capabilities
+        self.capabilities = caps.model_dump(by_alias=True, mode="json", exclude_none=True)
+        self.instructions = client.instructions
 
     def _client(self, stderr: TextIO | None) -> Client:
         async def on_message(message: IncomingMessage) -> None:
@@ -269,6 +315,7 @@ class ServerSupervisor:
             stderr=stderr,
             on_eof=lambda: self.lose(ended(self.config)),
             on_message=on_message,
+            tap=self._tap,
         )
 
     async def _list(self, client: Client) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -67,44 +68,53 @@ class Renderer:
         )
         try:
             return self._result(result, ctx)
-        except Exception:
+        except Exception as exc:
             logger.exception("rendering a result of %s failed; showing it as JSON", tool.qualified)
-            return self._last_resort(result, ctx)
+            return self._last_resort(result, ctx, because=f"rendering failed: {exc}")
 
     def _result(self, result: CallToolResult, ctx: Context) -> Rendered:
         data = result_data(result)
         for index, rule in enumerate(self.config.rules):
             if rule.matches(ctx.tool, result, data):
                 rendered = self._by_rule(index, rule, result, data, ctx)
-                return rendered if rendered is not None else self._generic(result, ctx)
+                if isinstance(rendered, Rendered):
+                    return rendered
+                return self._generic(result, ctx, because=f"render.rules[{index}] failed: {rendered}")
         if not result.is_error:
             template = self.templates.for_tool(ctx.tool.server, ctx.tool.name)
             if template is not None:
-                rendered = self._by_template(
-                    f"{ctx.tool.server}.{ctx.tool.name}.widget", template, result, data, ctx
-                )
-                if rendered is not None:
-                    return rendered
+                name = f"{ctx.tool.server}.{ctx.tool.name}.widget"
+                rendered = self._by_template(name, template, result, data, ctx)
+                if isinstance(rendered, Rendered):
+                    return replace(rendered, chosen_by=f"template {name} (named after the tool)")
+                return self._generic(result, ctx, because=f"template {name} failed: {rendered}")
         return self._generic(result, ctx)
 
     def _by_rule(
         self, index: int, rule: RenderRule, result: CallToolResult, data: Any, ctx: Context
-    ) -> Rendered | None:
+    ) -> Rendered | str:
+        """The rule's widget, or why it could not make one."""
         if rule.template:
-            return self._by_template(rule.template, self.templates.load(rule.template), result, data, ctx)
+            rendered = self._by_template(rule.template, self.templates.load(rule.template), result, data, ctx)
+            if isinstance(rendered, Rendered):
+                return replace(rendered, chosen_by=f"render.rules[{index}]: template {rule.template}")
+            return rendered
         if rule.renderer:
             try:
-                return render_builtin(rule, result, data, ctx)
+                rendered = render_builtin(rule, result, data, ctx)
             except Exception as exc:
                 logger.warning(
                     "render.rules[%d] (%s) could not render %s: %s; rendering generically",
                     index, rule.renderer, ctx.tool.qualified, exc,
                 )  # fmt: skip
-        return None
+                return f"the {rule.renderer} renderer could not render it: {exc}"
+            return replace(rendered, chosen_by=f"render.rules[{index}]: built-in renderer {rule.renderer}")
+        return "the rule names no template or renderer"
 
     def _by_template(
         self, name: str, template: WidgetTemplate, result: CallToolResult, data: Any, ctx: Context
-    ) -> Rendered | None:
+    ) -> Rendered | str:
+        """The template's widget, or why it could not make one."""
         payload = {
             "result": data,
             "arguments": ctx.arguments,
@@ -120,7 +130,7 @@ class Renderer:
             logger.warning(
                 "template %s failed for %s: %s; rendering generically", name, ctx.tool.qualified, exc
             )
-            return None
+            return str(exc) or type(exc).__name__
         return Rendered(widget=widget, copy_text=self._summary(result, ctx))
 
     def _summary(self, result: CallToolResult, ctx: Context) -> str:
@@ -140,28 +150,35 @@ class Renderer:
             logger.exception("summarising a %s result failed", ctx.tool.qualified)
             return f"Result of {ctx.tool.qualified}"
 
-    def _generic(self, result: CallToolResult, ctx: Context) -> Rendered:
+    def _generic(self, result: CallToolResult, ctx: Context, *, because: str | None = None) -> Rendered:
         try:
-            return render_result(result, ctx)
-        except Exception:
+            rendered = render_result(result, ctx)
+        except Exception as exc:
             logger.exception(
                 "generic rendering of a %s result failed; showing it as JSON", ctx.tool.qualified
             )
-            return self._last_resort(result, ctx)
+            return self._last_resort(result, ctx, because=f"generic rendering failed: {exc}")
+        shape = "error result" if result.is_error else "output schema and result shape"
+        chosen = f"generic rendering ({shape})"
+        return replace(rendered, chosen_by=f"{chosen}, because {because}" if because else chosen)
 
-    def _last_resort(self, result: CallToolResult, ctx: Context) -> Rendered:
+    def _last_resort(self, result: CallToolResult, ctx: Context, *, because: str) -> Rendered:
         try:
             dumped = result.model_dump(by_alias=True, mode="json", exclude_none=True)
-            return compose([json_part(dumped, ctx, heading=f"{ctx.tool.label} returned:")])
+            rendered = compose([json_part(dumped, ctx, heading=f"{ctx.tool.label} returned:")])
         except Exception:  # even the dump failed: say so rather than break the chat
             message = f"{ctx.tool.qualified} returned a result that could not be shown."
-            return finish(card(text(message)), message)
+            rendered = finish(card(text(message)), message)
+        return replace(rendered, chosen_by=f"the result as JSON, because {because}")
 
     # -- the gateway's own widgets ----------------------------------------------------------
 
     def error(self, title: str, message: str, *, tool: ToolInfo | None = None) -> Rendered:
         """An error card: a call that produced no result, or anything else gone wrong."""
-        return error_card(title, message, tool, max_chars=self.config.max_text_chars)
+        return replace(
+            error_card(title, message, tool, max_chars=self.config.max_text_chars),
+            chosen_by="the gateway's error card (the call produced no result)",
+        )
 
     def form(
         self, tool: ToolInfo, *, values: dict[str, Any] | None = None, problems: dict[str, str] | None = None

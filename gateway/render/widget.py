@@ -27,6 +27,9 @@ class Rendered:
 
     widget: DynamicWidgetRoot
     copy_text: str
+    chosen_by: str = "generic"
+    """Which path made the widget (a config rule, a template, generic rendering), in words: the
+    inspector shows it beside the result."""
 
 
 def finish_summary(copy_text: str) -> str:

@@ -82,6 +82,22 @@ class ServerStatus:
     """The negotiated protocol version, once connected."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class ServerDetails:
+    """Everything the gateway knows of one server, for people debugging it (the inspector)."""
+
+    status: ServerStatus
+    endpoint: str
+    """How it is reached: the command line of a stdio server, the URL of a remote one (redacted)."""
+    server_info: dict[str, Any] | None = None
+    """What the server said of itself in the handshake (name, version, ...)."""
+    capabilities: dict[str, Any] | None = None
+    """The capabilities it declared in the handshake."""
+    instructions: str | None = None
+    recent_output: list[str] = field(default_factory=list[str])
+    """A stdio server's last lines on stderr (redacted)."""
+
+
 @dataclass(frozen=True)
 class CheckedArguments:
     """A tool's arguments that passed its inputSchema.
