@@ -22,6 +22,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from gateway.auth import Authenticator, Unauthenticated
 from gateway.calls import ToolCaller
@@ -36,8 +37,12 @@ from gateway.render.renderer import Renderer
 from gateway.server import GatewayServer
 from gateway.store.audit import AuditLog
 from gateway.store.sql import SQLStore
+from gateway.web.api import install_api
 from gateway.web.page import render_page
+from gateway.web.pages import PAGE_HEADERS, render_chat_page, render_inspector_page
 
+STATIC_DIR = Path(__file__).parent / "web" / "static"
+"""The chat pane's and the inspector's scripts and styles: plain files, no build step."""
 AUDIT_PRUNE_INTERVAL_S = 3600.0
 """How often the audit log is cut to its retention (and once at start)."""
 HEALTH_PING_S = 2.0
@@ -82,6 +87,8 @@ class _Live:
     """What a reload changes outside the parts it reconfigures itself."""
 
     page: str
+    chat: str
+    inspector: str
     retention_days: float
 
 
@@ -104,10 +111,17 @@ def create_app(
     endpoint = ChatKitEndpoint(
         server, Authenticator(config.auth), OriginPolicy(config), config.server.max_body_bytes
     )
-    live = _Live(page=render_page(config.ui), retention_days=config.audit.retention_days)
+    live = _Live(
+        page=render_page(config.ui),
+        chat=render_chat_page(config.ui),
+        inspector=render_inspector_page(config.ui),
+        retention_days=config.audit.retention_days,
+    )
 
     def applied(new: GatewayConfig) -> None:
         live.page = render_page(new.ui)
+        live.chat = render_chat_page(new.ui)
+        live.inspector = render_inspector_page(new.ui)
         live.retention_days = new.audit.retention_days
         server.use_model(new.model, new.client_tools)
         redact_logs(new.redactor(), "uvicorn")
@@ -147,10 +161,23 @@ def create_app(
             allow_headers=["*"],
         )
     app.add_api_route("/chatkit", endpoint, methods=["POST"], include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def index() -> HTMLResponse:
         return HTMLResponse(live.page)
+
+    @app.get("/chat", response_class=HTMLResponse, include_in_schema=False)
+    async def chat() -> HTMLResponse:
+        """The gateway's own chat pane (GET / falls back to it)."""
+        return HTMLResponse(live.chat, headers=PAGE_HEADERS)
+
+    @app.get("/inspector", response_class=HTMLResponse, include_in_schema=False)
+    async def inspector() -> HTMLResponse:
+        """Servers, tools, calls taken apart, MCP traffic; its data comes from /api."""
+        return HTMLResponse(live.inspector, headers=PAGE_HEADERS)
+
+    install_api(app, endpoint, caller)
 
     if reloader is not None and admin_token:
 

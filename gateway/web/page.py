@@ -1,7 +1,8 @@
 """GET /: a page that embeds the official ChatKit web component, pointed at this gateway.
 
 The component is served only from OpenAI's CDN (no npm build ships it), so a machine with no
-internet cannot load it: the page then says so plainly instead of staying blank.
+internet cannot load it: the page then says so in one line and shows the gateway's own chat
+pane instead (GET /chat, framed: it keeps its own strict Content Security Policy).
 """
 
 from __future__ import annotations
@@ -52,22 +53,24 @@ def render_page(ui: Any, api_url: str = "/chatkit") -> str:
   header a {{ font-size: 13px; color: #555; }}
   main {{ flex: 1; min-height: 0; display: flex; }}
   openai-chatkit {{ flex: 1; height: 100%; }}
-  #offline {{ margin: 40px auto; max-width: 560px; line-height: 1.5; }}
-  #offline[hidden], openai-chatkit[hidden] {{ display: none; }}
+  #offline {{ padding: 6px 16px; font-size: 13px; background: #fff8e1; border-bottom: 1px solid #f0e0a0; }}
+  #offline h2 {{ display: inline; font-size: 13px; margin: 0 6px 0 0; }}
+  #offline p {{ display: inline; margin: 0; }}
+  #fallback {{ flex: 1; border: 0; width: 100%; height: 100%; }}
+  #offline[hidden], openai-chatkit[hidden], #fallback[hidden] {{ display: none; }}
 </style>
 </head>
 <body>
-<header><h1>{title}</h1><a href="/health">health</a></header>
+<header><h1>{title}</h1><a href="/inspector">inspector</a><a href="/health">health</a></header>
+<section id="offline" role="alert" hidden>
+  <h2>The chat UI could not be loaded.</h2>
+  <p>OpenAI's ChatKit web component is served only from its CDN (<code>{CHATKIT_JS}</code>),
+  which this browser cannot reach; this is the gateway's built-in chat, speaking the same
+  protocol to <code>POST {html.escape(api_url)}</code>.</p>
+</section>
 <main>
   <openai-chatkit id="chat"></openai-chatkit>
-  <section id="offline" role="alert" hidden>
-    <h2>The chat UI could not be loaded</h2>
-    <p>This page embeds OpenAI's ChatKit web component, which is only served from
-    OpenAI's CDN (<code>{CHATKIT_JS}</code>), and this browser could not load it:
-    there may be no internet connection here, or the CDN is blocked.</p>
-    <p>The gateway itself is running. Its ChatKit endpoint is <code>POST {html.escape(api_url)}</code>,
-    and <a href="/health">/health</a> shows each MCP server and its tools.</p>
-  </section>
+  <iframe id="fallback" title="Chat" hidden></iframe>
 </main>
 <script>
   const OPTIONS = {options};
@@ -77,6 +80,9 @@ def render_page(ui: Any, api_url: str = "/chatkit") -> str:
     if (loaded) return;
     chat.hidden = true;
     document.getElementById("offline").hidden = false;
+    const fallback = document.getElementById("fallback");
+    fallback.src = "/chat" + location.hash;
+    fallback.hidden = false;
     document.body.dataset.chatkit = "unavailable";
   }}
   customElements.whenDefined("openai-chatkit").then(() => {{
