@@ -153,6 +153,7 @@ def create_app(
     app.state.store = store
     app.state.server = server
     app.state.reloader = reloader
+    app.state.stopping = False  # set on SIGTERM by `gateway serve`: endless responses end then
     if config.server.cors_origins:
         app.add_middleware(
             CORSMiddleware,

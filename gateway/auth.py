@@ -6,6 +6,8 @@
   It is believed only from the addresses in `auth.trusted_proxies` (the TCP peer, never a
   forwarded-for header): from anyone else it would let the caller pick any user.
 - No `auth` section: every request is the single local user (`make run` on a laptop).
+- `auth.admins` names the users who may see what passes for everyone (the inspector's MCP
+  traffic log, servers' stderr); without `auth`, the local user may.
 """
 
 from __future__ import annotations
@@ -32,6 +34,10 @@ class Authenticator:
         # Compare tokens as bytes in constant time; the mapping itself is small.
         self._tokens = [(t.encode(), user) for t, user in (config.tokens or {}).items()] if config else []
         self._proxies = list(config.trusted_proxies) if config else []
+
+    def is_admin(self, context: RequestContext) -> bool:
+        """True when `context`'s user may see every user's MCP traffic (`auth.admins`; everyone without auth)."""
+        return self._config is None or context.user_id in self._config.admins
 
     @property
     def enabled(self) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -115,9 +116,16 @@ def _serve(args: argparse.Namespace) -> int:
             token = stack.enter_context(runtime.announced(config_file, args.host, args.port)).token
         except OSError as exc:
             logging.getLogger(__name__).warning("`gateway reload` cannot reach this gateway: %s", exc)
-        server = uvicorn.Server(
+        app = create_app(config, config_path=config_file, admin_token=token)
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+                app.state.stopping = True  # endless responses (the live traffic log) end now
+                super().handle_exit(sig, frame)
+
+        server = Server(
             uvicorn.Config(
-                create_app(config, config_path=config_file, admin_token=token),
+                app,
                 host=args.host,
                 port=args.port,
                 log_level=args.log_level,

@@ -54,7 +54,7 @@ class ChatKitEndpoint:
             # A browser sends text/plain (or a form) cross-site without a preflight: only JSON is ours.
             shown = f"Content-Type {media_type}" if media_type else "no Content-Type"
             return _error(415, f"expected a JSON body with Content-Type: application/json, got {shown}")
-        body = await self._read_body(request)
+        body = await self.read_body(request)
         if body is None:
             return _error(413, f"the request body is larger than {self.max_body_bytes} bytes")
         if not body.strip():
@@ -74,16 +74,21 @@ class ChatKitEndpoint:
             return StreamingResponse(result, media_type="text/event-stream", headers=SSE_HEADERS)
         return Response(result.json, media_type="application/json")
 
-    async def _read_body(self, request: Request) -> bytes | None:
-        """The body, or None once it exceeds the limit (checked before and while reading)."""
+    async def read_body(self, request: Request) -> bytes | None:
+        """The body, or None once it exceeds `max_body_bytes` (checked before and while reading)."""
+        return await self.read_body_of(request, self.max_body_bytes)
+
+    @staticmethod
+    async def read_body_of(request: Request, limit: int) -> bytes | None:
+        """`request`'s body, or None once it exceeds `limit` bytes."""
         declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+        if declared and declared.isdigit() and int(declared) > limit:
             return None
         chunks: list[bytes] = []
         size = 0
         async for chunk in request.stream():
             size += len(chunk)
-            if size > self.max_body_bytes:
+            if size > limit:
                 return None
             chunks.append(chunk)
         return b"".join(chunks)

@@ -16,14 +16,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
+from mcp.types import JSONRPCMessage, JSONRPCResponse
+from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from gateway.calls import CallOrigin, ToolCaller
-from gateway.mcp.traffic import TrafficEntry
+from gateway.mcp.traffic import capturing
 from gateway.planning.arguments import prepare_arguments
 from gateway.vocabulary.json import is_object
 from gateway.vocabulary.tools import ToolInfo
@@ -118,25 +120,25 @@ async def inspect_call(
         report.copy_text, report.chosen_by = rendered.copy_text, rendered.chosen_by
         report.timings["total"] = _ms_since(started)
         return report
-    traffic = caller.registry.traffic
-    mark = traffic.last_seq()
-    outcome = await caller.call(
-        tool, prepared.checked(), origin=CallOrigin(user_id=user_id, thread_id=None, via="inspector")
-    )
+    with capturing() as exchange:
+        outcome = await caller.call(
+            tool, prepared.checked(), origin=CallOrigin(user_id=user_id, thread_id=None, via="inspector")
+        )
     report.called = True
     report.timings.update(outcome.timings)
     report.error = outcome.error
-    request, response = _exchange(traffic.entries(server=tool.server, after=mark, limit=10_000), tool)
-    report.request = request.as_json(caller.redact)["message"] if request else None
-    report.response = response.as_json(caller.redact)["message"] if response else None
+    request, response = exchange.request, exchange.response
+    report.request = request.as_json()["message"] if request else None
+    report.response = response.as_json()["message"] if response else None
     if response is not None and response.duration_ms is not None:
         report.timings["server"] = response.duration_ms
-    wire = report.response.get("result") if is_object(report.response) else None
-    if wire is not None:
-        report.result = wire
-    elif outcome.result is not None:
-        report.result = outcome.result.model_dump(by_alias=True, mode="json", exclude_none=True)
-    report.output_check = check_output(tool, report.result)
+    # Checked as the server sent it; shown masked, as everything the gateway reports.
+    sent = _result_of(exchange.response_message)
+    if sent is None and outcome.result is not None:
+        sent = outcome.result.model_dump(by_alias=True, mode="json", exclude_none=True)
+    shown = report.response.get("result") if is_object(report.response) else None
+    report.result = shown if shown is not None else sent
+    report.output_check = check_output(tool, sent)
     rendered = outcome.rendered
     report.widget = rendered.widget.model_dump(mode="json", exclude_none=True)
     report.copy_text, report.chosen_by = rendered.copy_text, rendered.chosen_by
@@ -178,42 +180,17 @@ def _validator(schema_json: str) -> Validator | str:
         cls.check_schema(schema)
     except SchemaError as exc:
         return f"the output schema is not valid JSON Schema: {exc.message}"
-    return cls(schema)
+    # An empty registry: a `$ref` to a URL is reported as unresolvable, never fetched.
+    return cls(schema, format_checker=FormatChecker(), registry=Registry())
 
 
-def _exchange(entries: list[TrafficEntry], tool: ToolInfo) -> tuple[TrafficEntry | None, TrafficEntry | None]:
-    """The tools/call request for `tool` among `entries`, and the response to it."""
-    request = next(
-        (
-            e
-            for e in entries
-            if e.kind == "request" and e.direction == "out" and e.method == "tools/call" and _names(e, tool)
-        ),
-        None,
-    )
-    if request is None:
-        return None, None
-    response = next(
-        (
-            e
-            for e in entries
-            if e.seq > request.seq
-            and e.direction == "in"
-            and e.kind in ("response", "error")
-            and e.id == request.id
-        ),
-        None,
-    )
-    return request, response
-
-
-def _names(entry: TrafficEntry, tool: ToolInfo) -> bool:
-    try:
-        message = json.loads(entry.text)
-    except ValueError:  # cut: too long to be kept whole
-        return False
-    params = message.get("params") if is_object(message) else None
-    return is_object(params) and params.get("name") == tool.name
+def _result_of(message: JSONRPCMessage | None) -> dict[str, Any] | None:
+    """The `result` of a JSON-RPC response, as JSON."""
+    if not isinstance(message, JSONRPCResponse):
+        return None
+    dumped = message.model_dump(by_alias=True, mode="json", exclude_none=True)
+    result = dumped.get("result")
+    return result if is_object(result) else None
 
 
 def _ms_since(start: float) -> float:

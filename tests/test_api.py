@@ -12,11 +12,11 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
+from mcp.types import JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
 from gateway.mcp.traffic import TrafficLog
 from gateway.redact import Redactor
@@ -29,6 +29,7 @@ from tests.support.gateway import (
     write_config,
 )
 
+SECRET = "sk-inspector-secret-5521"
 BROKEN = (
     "import sys; print('loading settings from /etc/broken.toml', file=sys.stderr); "
     "print('Error: missing API key BROKEN_KEY', file=sys.stderr); sys.exit(3)"
@@ -49,11 +50,18 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
                     "cwd": str(ROOT),
                 },
                 "broken": {"command": sys.executable, "args": ["-c", BROKEN]},
+                # Secrets from the environment, where a server's author would put them.
+                "echo": {
+                    "command": "python",
+                    "args": ["-m", "tests.servers.echo", "--key=${ECHO_SECRET}"],
+                    "cwd": str(ROOT),
+                },
+                "remote": {"url": "http://127.0.0.1:9/s/${ECHO_SECRET}/mcp", "restart_wait": 0},
             },
             "store": {"url": store_url(tmp)},
         },
     )
-    with running_gateway(config) as running:
+    with running_gateway(config, env={"ECHO_SECRET": SECRET}) as running:
         yield running
 
 
@@ -139,14 +147,15 @@ def test_structured_content_that_breaks_the_output_schema_is_shown_raw_with_ever
 
 
 def test_arguments_with_problems_call_nothing_and_come_back_on_the_form(gateway: Gateway) -> None:
-    before = get(gateway, "/api/traffic", server="todo", method="tools/call").json()["entries"]
+    before = get(gateway, "/api/traffic").json()["last_seq"]
     response = call(gateway, "todo.add_task", {"arguments": {"title": 42}})
     assert response.status_code == 422
     body = response.json()
     assert not body["called"] and "title" in body["problems"]
     assert "expected text" in json.dumps(body["widget"])  # the form, with the problem on its field
-    after = get(gateway, "/api/traffic", server="todo", method="tools/call").json()["entries"]
-    assert len(after) == len(before)
+    assert (
+        get(gateway, "/api/traffic", server="todo", method="tools/call", after=before).json()["entries"] == []
+    )
 
 
 def test_a_destructive_tool_needs_confirmed(gateway: Gateway) -> None:
@@ -202,23 +211,41 @@ def test_the_live_log_shows_a_call_as_it_happens(gateway: Gateway) -> None:
     assert [e["kind"] for e in seen if e["method"] == "tools/call"][-2:] == ["request", "response"]
 
 
-def test_the_log_is_bounded_in_entries_and_size(tmp_path: Path) -> None:
-    from mcp.types import JSONRPCNotification
-
-    log = TrafficLog(max_entries=10, max_bytes=5_000, max_message_chars=1_000)
+def test_the_log_is_bounded_in_entries_and_size_and_masks_before_it_cuts() -> None:
+    secret = "sk-bounded-secret-7731"
+    log = TrafficLog(redactor=Redactor([secret]), max_entries=10, max_chars=5_000, max_message_chars=1_000)
+    tap = log.tap("s")
+    tap.opened()
     for i in range(50):
-        log.record(
-            "s", "in", JSONRPCNotification(jsonrpc="2.0", method="notifications/message", params={"i": i})
-        )
+        tap("in", JSONRPCNotification(jsonrpc="2.0", method="notifications/message", params={"i": i}))
     kept = log.entries(limit=1000)
     assert [json.loads(e.text)["params"]["i"] for e in kept] == list(range(40, 50))
-    big = JSONRPCNotification(jsonrpc="2.0", method="notifications/message", params={"data": "x" * 3000})
+    # The secret straddles the cut at 1,000 characters: masked first, nothing of it is kept.
+    start = '{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"'
+    data = "x" * (1000 - len(start) - 5) + secret + "y" * 3000
+    big = JSONRPCNotification(jsonrpc="2.0", method="notifications/message", params={"data": data})
     for _ in range(10):
-        log.record("s", "in", big)
+        tap("in", big)
     kept = log.entries(limit=1000)
     assert sum(len(e.text) for e in kept) <= 5_000
-    entry = kept[-1].as_json(Redactor())
+    entry = kept[-1].as_json()
     assert entry["truncated"] and entry["message"] is None and entry["size"] > 3000
+    assert entry["text"].endswith("x" * 5 + "***y") or secret[:5] not in entry["text"]
+    assert secret[:5] not in entry["text"]
+
+
+def test_responses_pair_with_requests_of_their_own_connection() -> None:
+    log = TrafficLog()
+    old, new = log.tap("s"), log.tap("s")  # a server restarted by a reload: the old one finishing
+    old.opened()
+    new.opened()
+    old("out", JSONRPCRequest(jsonrpc="2.0", id=1, method="tools/call", params={"name": "slow"}))
+    new("out", JSONRPCRequest(jsonrpc="2.0", id=1, method="tools/list"))
+    old.ended()  # the old connection closing forgets only its own requests
+    new("in", JSONRPCResponse(jsonrpc="2.0", id=1, result={"tools": []}))
+    answer = log.entries(kind="response")[-1]
+    assert answer.method == "tools/list"
+    assert answer.connection != log.entries(method="tools/call")[0].connection
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +256,7 @@ def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         {
             "mcp_servers": {"todo": todo_server_config(tmp / "todo.db")},
             "store": {"url": store_url(tmp)},
-            "auth": {"tokens": {"token-alice": "alice"}},
+            "auth": {"tokens": {"token-alice": "alice", "token-bob": "bob"}, "admins": ["alice"]},
         },
     )
     with running_gateway(config) as running:
@@ -285,6 +312,26 @@ def test_with_a_token_the_routes_answer_and_calls_are_audited_as_that_user(guard
     assert mine and mine[-1]["user_id"] == "alice" and mine[-1]["via"] == "inspector"
 
 
+def test_the_traffic_log_and_server_output_are_for_admins_only(guarded: Gateway) -> None:
+    for user in ("token-alice", "token-bob"):
+        httpx2.post(
+            guarded.url + "/api/tools/todo.list_tasks/call",
+            json={"arguments": {}},
+            headers={"Authorization": f"Bearer {user}"},
+            timeout=30,
+        )
+    bob = {"Authorization": "Bearer token-bob"}
+    for path in ("/api/traffic", "/api/traffic/live"):
+        refused = httpx2.get(guarded.url + path, headers=bob, timeout=30)
+        assert refused.status_code == 403 and "auth.admins" in refused.json()["error"]
+    servers = httpx2.get(guarded.url + "/api/servers", headers=bob, timeout=30).json()
+    assert all(s["recent_output"] == [] for s in servers)
+    alice = httpx2.get(
+        guarded.url + "/api/traffic", headers={"Authorization": "Bearer token-alice"}, timeout=30
+    )
+    assert alice.status_code == 200 and alice.json()["entries"]
+
+
 def test_another_site_and_a_body_that_is_not_json_are_refused_as_at_chatkit(guarded: Gateway) -> None:
     headers = {"Authorization": "Bearer token-alice"}
     cross = httpx2.get(
@@ -298,3 +345,45 @@ def test_another_site_and_a_body_that_is_not_json_are_refused_as_at_chatkit(guar
         timeout=30,
     )
     assert plain.status_code == 415 and "application/json" in plain.json()["error"]
+
+
+def test_secrets_are_masked_in_every_answer_and_cannot_be_searched_for(gateway: Gateway) -> None:
+    report = call(gateway, "echo.echo", {"arguments": {"value": {"key": SECRET}}})
+    assert report.status_code == 200, report.text
+    assert SECRET not in report.text and "***" in json.dumps(report.json()["result"])
+    servers = get(gateway, "/api/servers")
+    assert SECRET not in servers.text
+    endpoints = {s["name"]: s["endpoint"] for s in servers.json()}
+    assert endpoints["remote"] == "http://127.0.0.1:9/s/***/mcp"
+    assert endpoints["echo"].endswith("'--key=***'")
+    traffic = get(gateway, "/api/traffic", server="echo")
+    assert SECRET not in traffic.text and "***" in traffic.text
+    for prefix in (SECRET[:8], "sk-inspector"):  # a search is no oracle for the masked value
+        assert get(gateway, "/api/traffic", q=prefix).json()["entries"] == []
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status"),
+    [
+        ({}, b"{not json", 401),  # credentials first, before any body is read
+        ({"Origin": "https://evil.example", "Authorization": "Bearer token-alice"}, b"{not json", 403),
+        ({"Authorization": "Bearer token-alice"}, b"{not json", 400),
+        ({"Authorization": "Bearer token-alice"}, b'{"arguments": "x"}', 400),
+        (
+            {"Authorization": "Bearer token-alice"},
+            b'{"arguments": {"title": "' + b"x" * 2_000_000 + b'"}}',
+            413,
+        ),
+    ],
+)
+def test_a_call_body_is_read_only_after_the_guard_and_never_past_the_limit(
+    guarded: Gateway, headers: dict[str, str], body: bytes, status: int
+) -> None:
+    response = httpx2.post(
+        guarded.url + "/api/tools/todo.add_task/call",
+        content=body,
+        headers={**headers, "Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == status, response.text
+    assert response.json()["error"]

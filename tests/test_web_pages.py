@@ -142,6 +142,7 @@ def test_the_inspector_calls_add_task_through_its_form_and_shows_raw_result_besi
     expect(widget).to_contain_text("Chosen by: template todo.add_task.widget")
     expect(browser_page.get_by_role("table", name="Timings")).to_contain_text(re.compile(r"Server .*\d ms"))
     assert [t["title"] for t in tasks(site.todo_db)].count("Inspect the roof") == 1
+    raw.scroll_into_view_if_needed()
     save_screenshot(browser_page, "inspector")
 
     browser_page.get_by_role("tab", name="Traffic").click()
@@ -163,7 +164,8 @@ def test_the_inspector_shows_a_live_call_made_elsewhere_in_its_traffic_log(
     browser_page.get_by_role("tab", name="Traffic").click()
     browser_page.get_by_role("combobox", name="Server").select_option("todo")
     expect(browser_page.get_by_role("combobox", name="Server")).to_have_value("todo")
-    browser_page.wait_for_timeout(300)  # the live stream is open once the page has listed the log
+    # The page marks the panel live once the gateway says the stream is subscribed.
+    expect(browser_page.get_by_role("tabpanel", name="Traffic")).to_have_attribute("data-live", "on")
     site.gateway.client().create_thread('/get_task {"id": 424242}')
     expect(browser_page.locator("table.in-traffic tbody")).to_contain_text("424242")
     assert_clean(errors)
@@ -225,6 +227,27 @@ def test_a_form_submit_merges_its_fields_into_the_action_as_the_web_component_do
     expect(widgets(browser_page).last).to_contain_text("Typed into the form")
     added = [t for t in tasks(site.todo_db) if t["title"] == "Typed into the form"]
     assert [t["priority"] for t in added] == ["high"]
+    assert_clean(errors)
+
+
+def test_retry_answers_a_message_again_in_place_of_the_old_answer(
+    page: tuple[Page, PageErrors], site: Site
+) -> None:
+    browser_page, errors = page
+    browser_page.goto(site.gateway.url + "/chat")
+    send(browser_page, "/tools")
+    first = widgets(browser_page).last
+    expect(first).to_contain_text("add_task")
+    old_id = first.get_attribute("data-item-id")
+    message = browser_page.locator("article[data-item-type=user_message]")
+    message.hover()
+    message.get_by_role("button", name="Retry from this message").click()
+    expect(browser_page.locator(f'article[data-item-id="{old_id}"]')).to_have_count(0)
+    expect(widgets(browser_page)).to_have_count(1)
+    expect(widgets(browser_page).last).to_contain_text("add_task")
+    browser_page.reload()  # the store agrees: one message, one answer
+    expect(widgets(browser_page)).to_have_count(1)
+    assert widgets(browser_page).last.get_attribute("data-item-id") != old_id
     assert_clean(errors)
 
 

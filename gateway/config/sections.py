@@ -33,6 +33,9 @@ class AuthConfig(BaseModel):
     """A header set by a proxy in front of the gateway, holding the user id."""
     trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list[IPvAnyNetwork])
     """The addresses or networks of those proxies: `trusted_header` is believed from them only."""
+    admins: list[str] = Field(default_factory=list[str])
+    """User ids who may see what the gateway sees of every user's calls: the inspector's MCP
+    traffic log and the servers' own output. Without auth, the single local user may."""
 
     @model_validator(mode="after")
     def _needs_a_method(self) -> AuthConfig:

@@ -121,7 +121,7 @@ def output_tail(stderr: TextIO | None, lines: int = 20) -> list[str]:
         tail = os.pread(stderr.fileno(), 8192, max(0, size - 8192)).decode("utf-8", "replace")
     except (OSError, ValueError):
         return []
-    found = [line.rstrip()[:500] for line in tail.splitlines() if line.strip()]
+    found = [line.rstrip() for line in tail.splitlines() if line.strip()]
     return found[-lines:]
 
 
@@ -160,6 +160,8 @@ async def _watched(
     """`inner`'s streams, calling `on_eof` when the server's side ends and `tap` on each message."""
     async with inner as (read, write):
         send, receive = anyio.create_memory_object_stream[SessionMessage | Exception](0)
+        if tap is not None:
+            tap.opened()
 
         async def pump() -> None:
             try:

@@ -82,7 +82,7 @@ class ToolRegistry:
         self._config_dir = config_dir
         self._backoff = (backoff_initial, backoff_max)
         self._connect_timeout = connect_timeout
-        self.traffic = TrafficLog()
+        self.traffic = TrafficLog(redactor=self._redact)
         """Every server's recent MCP messages (the inspector reads them)."""
         self._servers = {name: self._supervisor(name, cfg) for name, cfg in servers.items()}
         self._index = ToolIndex(())
@@ -142,6 +142,7 @@ class ToolRegistry:
             raise RuntimeError("the registry is not started")
         if redactor is not None:
             self._redact = redactor
+            self.traffic.use_redactor(redactor)
         old = self._servers
         changes = ServerChanges(
             added=[n for n in servers if n not in old],

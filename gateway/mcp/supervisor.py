@@ -37,10 +37,16 @@ from gateway.mcp.connection import (
     stderr_scratch,
 )
 from gateway.mcp.traffic import Tap
-from gateway.redact import Redactor, redact_url
+from gateway.redact import Redactor
 from gateway.vocabulary.tools import ServerDetails, ServerState, ServerStatus
 
 logger = logging.getLogger(__name__)
+
+
+def _clip(line: str, limit: int) -> str:
+    """`line` cut to `limit` characters, saying so."""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
 
 _MAX_PAGES = 1000  # a paginator that never ends must not hang discovery
 _RESTART_ATTEMPTS = 3  # a server that was up is "restarting" for this many failed attempts, then "down"
@@ -123,9 +129,10 @@ class ServerSupervisor:
         """The status and what the last handshake and the server's output said, for the inspector."""
         config = self.config
         if isinstance(config, StdioServerConfig):
-            endpoint = self._redact.output(shlex.join([config.command, *config.args]))
+            # Each word masked before quoting: quotes added around a secret would hide it from the mask.
+            endpoint = shlex.join(self._redact.output(word) for word in [config.command, *config.args])
         else:
-            endpoint = redact_url(config.url)
+            endpoint = self._redact(config.url)  # credentials, query values and known secrets
         return ServerDetails(
             status=self.status(),
             endpoint=endpoint,
@@ -138,7 +145,7 @@ class ServerSupervisor:
     def recent_output(self) -> list[str]:
         """A stdio server's last lines on stderr: of the running process, else of the last one (redacted)."""
         lines = output_tail(self._stderr) if self._stderr is not None else self._output
-        return [self._redact.output(line) for line in lines]
+        return [_clip(self._redact.output(line), 500) for line in lines]  # masked, then cut
 
     @property
     def restarting(self) -> bool:
@@ -295,10 +302,11 @@ class ServerSupervisor:
     def _handshake(self, client: Client) -> None:
         """Keep what the server said of itself, for the inspector."""
         info = client.server_info
-        self.server_info = info.model_dump(by_alias=True, mode="json", exclude_none=True) if info else None
+        dumped = info.model_dump(by_alias=True, mode="json", exclude_none=True) if info else None
+        self.server_info = self._redact.value(dumped)
         caps = client.server_capabilities
-        self.capabilities = caps.model_dump(by_alias=True, mode="json", exclude_none=True)
-        self.instructions = client.instructions
+        self.capabilities = self._redact.value(caps.model_dump(by_alias=True, mode="json", exclude_none=True))
+        self.instructions = self._redact.output(client.instructions) if client.instructions else None
 
     def _client(self, stderr: TextIO | None) -> Client:
         async def on_message(message: IncomingMessage) -> None:

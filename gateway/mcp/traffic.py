@@ -2,24 +2,31 @@
 inspector.
 
 Each connection's transport is tapped (`gateway.mcp.connection`): a message is recorded as it
-passes, in either direction. A response is paired with its request by id, so it carries the
-method it answers and how long the server took. The log is bounded per server (entries and
-bytes; the oldest go first) and a message longer than `MAX_MESSAGE_CHARS` is kept cut, with
-its full length noted. Entries are redacted when they are read, with the redactor of the time.
+passes, in either direction. A response is paired with its request by id within its own
+connection (ids restart with each connection), so it carries the method it answers and how long
+the server took. The log is bounded per server (entries and characters; the oldest go first),
+and a message longer than `MAX_MESSAGE_CHARS` is kept cut, with its full length noted.
+
+Messages are masked as they are recorded (known secrets, URL credentials and query values), so
+nothing unmasked is kept, searched or cut in half. A call that wants its own exchange unmasked
+(the inspector checks the server's structured content as it was sent) runs inside
+`capturing()`; the tap hands that call's request and response to it.
 
 Readers get a page (`entries(...)`, filtered, after a sequence number) or follow the log live
-(`follow()`): a follower that falls behind loses entries, never slows a server down, and is
-told how many it lost.
+(`follow()`): a follower that falls behind loses entries (it sees the gap in `seq`), and never
+slows a server down. Recording never fails a connection: a problem is logged and skipped.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
 import time
 from collections import deque
-from collections.abc import AsyncGenerator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Generator, Iterable
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -29,26 +36,30 @@ from mcp.types import JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONR
 
 from gateway.redact import Redactor
 
+logger = logging.getLogger(__name__)
+
 Direction = Literal["out", "in"]
 """`out`: from the gateway to the server; `in`: from the server to the gateway."""
 Kind = Literal["request", "response", "error", "notification"]
 
 MAX_ENTRIES = 500
 """Entries kept per server."""
-MAX_BYTES = 2_000_000
+MAX_CHARS = 2_000_000
 """Characters of messages kept per server (the oldest entries go first)."""
 MAX_MESSAGE_CHARS = 64_000
 """A longer message is kept cut to this many characters."""
 _FOLLOW_BUFFER = 1000
-_PENDING_LIMIT = 10_000  # requests never answered must not grow the pairing table forever
+_PENDING_LIMIT = 1000  # per connection: requests never answered must not grow the table forever
 
 
 @dataclass(frozen=True, kw_only=True)
 class TrafficEntry:
-    """One JSON-RPC message as it passed."""
+    """One JSON-RPC message as it passed (masked)."""
 
     seq: int
     server: str
+    connection: int
+    """Which connection to the server carried it (a reconnect is a new one)."""
     at: float
     """Wall-clock time (seconds since the epoch)."""
     direction: Direction
@@ -57,26 +68,29 @@ class TrafficEntry:
     """The method of a request or notification, and of the request a response answers."""
     id: str | int | None
     text: str
-    """The message as JSON, cut to MAX_MESSAGE_CHARS."""
+    """The message as JSON, masked, cut to MAX_MESSAGE_CHARS."""
     size: int
     """The message's full length in characters."""
     duration_ms: float | None = None
     """For a response or error: the time since its request passed."""
 
-    def as_json(self, redact: Redactor) -> dict[str, Any]:
-        """The entry for the inspector, with the message parsed again (or as text, when cut)."""
+    @property
+    def truncated(self) -> bool:
+        """The message was longer than the log keeps."""
+        return self.size > len(self.text)
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry for the inspector: the message parsed again, or its kept start as text."""
         message: Any = None
-        text: str | None = None
-        if self.size > len(self.text):
-            text = redact.output(self.text)  # the kept start is no JSON: redacted as text
-        else:
+        if not self.truncated:
             try:
-                message = redact.value(json.loads(self.text))
+                message = json.loads(self.text)
             except ValueError:
-                text = redact.output(self.text)
+                message = None
         return {
             "seq": self.seq,
             "server": self.server,
+            "connection": self.connection,
             "at": self.at,
             "direction": self.direction,
             "kind": self.kind,
@@ -85,8 +99,8 @@ class TrafficEntry:
             "duration_ms": self.duration_ms,
             "size": self.size,
             "message": message,
-            "text": text,
-            "truncated": self.size > len(self.text),
+            "text": self.text if message is None else None,
+            "truncated": self.truncated,
         }
 
     def matches(self, *, server: str | None, method: str | None, kind: str | None, text: str | None) -> bool:
@@ -99,57 +113,111 @@ class TrafficEntry:
         )
 
 
+class Capture:
+    """One call's own exchange, unmasked, as the tap saw it (see `capturing`)."""
+
+    def __init__(self) -> None:
+        self.request: TrafficEntry | None = None
+        self.response: TrafficEntry | None = None
+        self.response_message: JSONRPCMessage | None = None
+        """The response as received, before masking."""
+
+
+_capture: ContextVar[Capture | None] = ContextVar("traffic_capture", default=None)
+
+
+@contextmanager
+def capturing() -> Generator[Capture, None, None]:
+    """Hand the request sent from this task (and the response to it) to the Capture yielded."""
+    capture = Capture()
+    token = _capture.set(capture)
+    try:
+        yield capture
+    finally:
+        _capture.reset(token)
+
+
+@dataclass
+class _Pending:
+    method: str
+    started: float
+    capture: Capture | None
+
+
 class TrafficLog:
-    """Every server's recent MCP messages; `tap(server)` gives the recorder a transport calls."""
+    """Every server's recent MCP messages; each connection records through `tap(server)`."""
 
     def __init__(
         self,
         *,
+        redactor: Redactor | None = None,
         max_entries: int = MAX_ENTRIES,
-        max_bytes: int = MAX_BYTES,
+        max_chars: int = MAX_CHARS,
         max_message_chars: int = MAX_MESSAGE_CHARS,
     ) -> None:
         self._max_entries = max_entries
-        self._max_bytes = max_bytes
+        self._max_chars = max_chars
         self._max_message_chars = max_message_chars
         self._seq = itertools.count(1)
+        self._connections = itertools.count(1)
         self._by_server: dict[str, deque[TrafficEntry]] = {}
-        self._bytes: dict[str, int] = {}
-        self._pending: dict[tuple[str, Direction, str | int], tuple[str, float]] = {}
+        self._chars: dict[str, int] = {}
+        self._generation: dict[str, int] = {}
         self._followers: set[MemoryObjectSendStream[TrafficEntry]] = set()
+        self.use_redactor(redactor or Redactor())
+
+    def use_redactor(self, redactor: Redactor) -> None:
+        """Mask with `redactor` from now on (a reload may bring new secrets)."""
+        # A secret inside JSON text appears escaped (quotes, backslashes, non-ASCII): mask that form too.
+        self._redact = redactor.with_secrets(json.dumps(s)[1:-1] for s in redactor.secrets)
 
     def tap(self, server: str) -> Tap:
-        """The recorder for one server's connection."""
-        return Tap(self, server)
+        """The recorder for `server`'s connections."""
+        return Tap(self, server, self._generation.get(server, 0))
 
-    def record(self, server: str, direction: Direction, message: JSONRPCMessage) -> TrafficEntry:
-        """Keep one message; returns its entry."""
+    def new_connection(self) -> int:
+        """A number for a new connection, unique in this log."""
+        return next(self._connections)
+
+    def forget(self, server: str) -> None:
+        """Drop a removed server's entries; its connections still closing record nothing more."""
+        self._by_server.pop(server, None)
+        self._chars.pop(server, None)
+        self._generation[server] = self._generation.get(server, 0) + 1
+
+    def record(self, tap: Tap, direction: Direction, message: JSONRPCMessage) -> None:
+        """Keep one message that passed `tap`'s connection (masked, paired, cut)."""
+        if tap.generation != self._generation.get(tap.server, 0):
+            return  # the server was removed from the configuration
         now, wall = time.monotonic(), time.time()
-        text = message.model_dump_json(by_alias=True, exclude_none=True)
+        text = self._redact(message.model_dump_json(by_alias=True, exclude_none=True))
         size = len(text)
         if size > self._max_message_chars:
             text = text[: self._max_message_chars]
         method: str | None = None
         duration: float | None = None
         msg_id: str | int | None = None
+        capture: Capture | None = None
         kind: Kind
         if isinstance(message, JSONRPCRequest):
             kind, method, msg_id = "request", message.method, message.id
-            if len(self._pending) < _PENDING_LIMIT:
-                self._pending[(server, direction, message.id)] = (message.method, now)
+            capture = _capture.get() if direction == "out" else None
+            tap.pending(direction, message.id, _Pending(message.method, now, capture))
         elif isinstance(message, JSONRPCNotification):
             kind, method = "notification", message.method
+            if message.method == "notifications/cancelled" and message.params:
+                tap.answered(direction, message.params.get("requestId"))  # cancelled by its sender
         else:
             kind = "response" if isinstance(message, JSONRPCResponse) else "error"
             msg_id = message.id
-            asked: Direction = "in" if direction == "out" else "out"  # a response answers the other way
-            if msg_id is not None:
-                request = self._pending.pop((server, asked, msg_id), None)
-                if request is not None:
-                    method, duration = request[0], round((now - request[1]) * 1000, 3)
+            request = tap.answered("in" if direction == "out" else "out", msg_id)
+            if request is not None:
+                method, duration = request.method, round((now - request.started) * 1000, 3)
+                capture = request.capture
         entry = TrafficEntry(
             seq=next(self._seq),
-            server=server,
+            server=tap.server,
+            connection=tap.connection,
             at=wall,
             direction=direction,
             kind=kind,
@@ -159,6 +227,11 @@ class TrafficLog:
             size=size,
             duration_ms=duration,
         )
+        if capture is not None:
+            if kind == "request":
+                capture.request = entry
+            else:
+                capture.response, capture.response_message = entry, message
         self._keep(entry)
         for follower in list(self._followers):
             try:
@@ -167,25 +240,14 @@ class TrafficLog:
                 pass  # a slow reader loses entries; it sees the gap in `seq`
             except (anyio.BrokenResourceError, anyio.ClosedResourceError):
                 self._followers.discard(follower)
-        return entry
 
     def _keep(self, entry: TrafficEntry) -> None:
         kept = self._by_server.setdefault(entry.server, deque())
         kept.append(entry)
-        total = self._bytes.get(entry.server, 0) + len(entry.text)
-        while kept and (len(kept) > self._max_entries or total > self._max_bytes):
+        total = self._chars.get(entry.server, 0) + len(entry.text)
+        while kept and (len(kept) > self._max_entries or total > self._max_chars):
             total -= len(kept.popleft().text)
-        self._bytes[entry.server] = total
-
-    def forget(self, server: str) -> None:
-        """Drop a server's entries and unanswered requests (it was removed from the config)."""
-        self._by_server.pop(server, None)
-        self._bytes.pop(server, None)
-        self._pending = {k: v for k, v in self._pending.items() if k[0] != server}
-
-    def connection_ended(self, server: str) -> None:
-        """Requests of a connection that ended will never be answered: stop waiting to pair them."""
-        self._pending = {k: v for k, v in self._pending.items() if k[0] != server}
+        self._chars[entry.server] = total
 
     def entries(
         self,
@@ -216,7 +278,7 @@ class TrafficLog:
 
     @asynccontextmanager
     async def follow(self) -> AsyncGenerator[MemoryObjectReceiveStream[TrafficEntry], None]:
-        """New entries as they are recorded, until the block ends."""
+        """New entries as they are recorded, from the moment this is entered until the block ends."""
         send, receive = anyio.create_memory_object_stream[TrafficEntry](_FOLLOW_BUFFER)
         self._followers.add(send)
         try:
@@ -228,15 +290,39 @@ class TrafficLog:
 
 
 class Tap:
-    """Records one server's messages into the log (`gateway.mcp.connection` calls it)."""
+    """Records one server's messages; `gateway.mcp.connection` opens it for each connection."""
 
-    def __init__(self, log: TrafficLog, server: str) -> None:
+    def __init__(self, log: TrafficLog, server: str, generation: int) -> None:
         self._log = log
         self.server = server
+        self.generation = generation
+        self.connection = 0
+        self._pending: dict[tuple[Direction, str | int], _Pending] = {}
+        self._failed = False
 
-    def __call__(self, direction: Direction, message: JSONRPCMessage) -> None:
-        self._log.record(self.server, direction, message)
+    def opened(self) -> None:
+        """A new connection starts: its request ids start again."""
+        self.connection = self._log.new_connection()
+        self._pending = {}
 
     def ended(self) -> None:
-        """The connection ended."""
-        self._log.connection_ended(self.server)
+        """The connection ended: its unanswered requests never will be."""
+        self._pending = {}
+
+    def __call__(self, direction: Direction, message: JSONRPCMessage) -> None:
+        try:
+            self._log.record(self, direction, message)
+        except Exception:  # the log is for looking at: it may never break the connection
+            if not self._failed:
+                self._failed = True
+                logger.exception("MCP server %s: recording its traffic failed", self.server)
+
+    def pending(self, direction: Direction, request_id: str | int, request: _Pending) -> None:
+        if len(self._pending) >= _PENDING_LIMIT:
+            self._pending.pop(next(iter(self._pending)))  # the oldest, long unanswered
+        self._pending[(direction, request_id)] = request
+
+    def answered(self, direction: Direction, request_id: Any) -> _Pending | None:
+        if not isinstance(request_id, str | int):
+            return None
+        return self._pending.pop((direction, request_id), None)

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator, FormatChecker, exceptions
 from jsonschema.exceptions import SchemaError, ValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
+from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from gateway import safe_json
@@ -67,7 +68,8 @@ def _validator(schema_json: str) -> Validator | None:
     except SchemaError as exc:
         logger.info("inputSchema is not a valid JSON schema (%s): arguments pass unchecked", exc.message)
         return None
-    return cls(schema, format_checker=FormatChecker())
+    # An empty registry: a `$ref` to a URL is unresolvable (arguments pass unchecked), never fetched.
+    return cls(schema, format_checker=FormatChecker(), registry=Registry())
 
 
 def _join(path: str, key: object) -> str:

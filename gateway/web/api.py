@@ -16,13 +16,14 @@ authentication (401 with `WWW-Authenticate: Bearer`), and a POST takes only a JS
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal, cast
 
 import anyio
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from gateway.auth import Unauthenticated
 from gateway.calls import ToolCaller
@@ -34,6 +35,10 @@ from gateway.vocabulary.tools import ServerDetails, ToolInfo
 
 LIVE_HEARTBEAT_S = 15.0
 """A comment line this often keeps an idle live stream open through proxies."""
+LIVE_POLL_S = 0.5
+"""How often an idle live stream looks whether the gateway is stopping (it then ends at once)."""
+
+logger = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -61,7 +66,7 @@ class ServerView(BaseModel):
     server_info: dict[str, Any] | None = Field(description="What the server said of itself in the handshake")
     capabilities: dict[str, Any] | None = Field(description="The capabilities the server declared")
     instructions: str | None
-    recent_output: list[str] = Field(description="A stdio server's last lines on stderr")
+    recent_output: list[str] = Field(description="A stdio server's last lines on stderr (for auth.admins)")
 
 
 class ToolView(BaseModel):
@@ -117,6 +122,9 @@ class CallView(BaseModel):
 class TrafficEntryView(BaseModel):
     seq: int
     server: str
+    connection: int = Field(
+        description="Which connection to the server carried it (a reconnect is a new one)"
+    )
     at: float
     direction: Literal["out", "in"] = Field(description="out: gateway to server; in: server to gateway")
     kind: Literal["request", "response", "error", "notification"]
@@ -135,8 +143,9 @@ class TrafficPage(BaseModel):
 
 
 def _guard(request: Request) -> RequestContext:
-    """As POST /chatkit: where the request comes from, then who sends it (`install_api` set the endpoint)."""
-    endpoint = cast(ChatKitEndpoint, request.app.state.chatkit_endpoint)
+    """As POST /chatkit: where the request comes from, then who sends it, then (for a POST) that
+    the body is declared JSON. Runs before any body is read (`install_api` set the endpoint)."""
+    endpoint = _endpoint(request)
     refusal = endpoint.origins.refusal(request.headers)
     if refusal is not None:
         raise ApiError(403, refusal)
@@ -152,8 +161,24 @@ def _guard(request: Request) -> RequestContext:
     return context
 
 
+def _admin(request: Request, user: Annotated[RequestContext, Depends(_guard)]) -> RequestContext:
+    """The guard, and the caller may see every user's traffic (`auth.admins`)."""
+    if not _endpoint(request).auth.is_admin(user):
+        raise ApiError(
+            403,
+            f"the MCP traffic log shows every user's calls: user {user.user_id!r} is not in auth.admins",
+        )
+    return user
+
+
+def _endpoint(request: Request) -> ChatKitEndpoint:
+    return cast(ChatKitEndpoint, request.app.state.chatkit_endpoint)
+
+
 User = Annotated[RequestContext, Depends(_guard)]
 """The caller, once the request passed the guard."""
+Admin = Annotated[RequestContext, Depends(_admin)]
+"""The caller, who may see every user's traffic."""
 
 
 def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> None:
@@ -177,9 +202,13 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         except UnknownToolError:
             raise ApiError(404, f"no tool named {name!r}: GET /api/tools lists them") from None
 
-    @router.get("/servers", summary="Each MCP server: status, handshake, recent output")
-    async def servers(_user: User) -> list[ServerView]:  # pyright: ignore[reportUnusedFunction]
-        return [_server_view(d) for d in registry.details()]
+    @router.get(
+        "/servers",
+        summary="Each MCP server: status, handshake, recent output (the output for auth.admins only)",
+    )
+    async def servers(user: User) -> list[ServerView]:  # pyright: ignore[reportUnusedFunction]
+        admin = endpoint.auth.is_admin(user)
+        return [_server_view(d, with_output=admin) for d in registry.details()]
 
     @router.get("/tools", summary="Each tool with its title, annotations and schemas")
     async def tools(_user: User) -> list[ToolView]:  # pyright: ignore[reportUnusedFunction]
@@ -196,26 +225,40 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         summary="Call a tool and show the raw exchange beside the widget it renders as",
         response_model=CallView,
         responses={
-            422: {"model": CallView, "description": "The arguments have problems: nothing was called"}
+            413: {"model": ErrorBody},
+            422: {"model": CallView, "description": "The arguments have problems: nothing was called"},
+            502: {"model": ErrorBody},
+        },
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": CallRequest.model_json_schema()}},
+            }
         },
     )
-    async def call(tool: str, body: CallRequest, user: User) -> CallView | JSONResponse:  # pyright: ignore[reportUnusedFunction]
+    async def call(tool: str, request: Request, user: User) -> CallView | JSONResponse:  # pyright: ignore[reportUnusedFunction]
         info = tool_named(tool)
+        body = await _call_request(request, endpoint.max_body_bytes)
         if info.destructive and not body.confirmed:
             raise ApiError(
                 409, f"{info.qualified} is marked destructive: send confirmed: true to call it anyway"
             )
-        report = await inspect_call(
-            caller, info, user_id=user.user_id, arguments=body.arguments, form_input=body.input
-        )
-        view = CallView.model_validate(report.as_json())
+        try:
+            report = await inspect_call(
+                caller, info, user_id=user.user_id, arguments=body.arguments, form_input=body.input
+            )
+        except Exception as exc:  # the chat would show an error card; here the caller reads a sentence
+            logger.exception("the inspector's call of %s failed", info.qualified)
+            raise ApiError(502, caller.redact(f"calling {info.qualified} failed: {exc}")) from None
+        # Masked as everything the gateway reports (the output check ran on what the server sent).
+        view = CallView.model_validate(caller.redact.value(report.as_json()))
         if report.problems:  # the report still shows them, on the form they came from
             return JSONResponse(view.model_dump(mode="json"), status_code=422)
         return view
 
     @router.get("/traffic", summary="Recent MCP messages per server, filtered, oldest first")
     async def traffic(  # pyright: ignore[reportUnusedFunction]
-        _user: User,
+        _user: Admin,
         server: str | None = None,
         method: Annotated[str | None, Query(description="Part of the method name")] = None,
         kind: Literal["request", "response", "error", "notification"] | None = None,
@@ -226,7 +269,7 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         log = registry.traffic
         found = log.entries(server=server, method=method, kind=kind, text=q, after=after, limit=limit)
         return TrafficPage(
-            entries=[TrafficEntryView.model_validate(e.as_json(caller.redact)) for e in found],
+            entries=[TrafficEntryView.model_validate(e.as_json()) for e in found],
             last_seq=log.last_seq(),
         )
 
@@ -236,23 +279,31 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         response_class=StreamingResponse,
     )
     async def live(  # pyright: ignore[reportUnusedFunction]
-        _user: User,
+        request: Request,
+        _user: Admin,
         server: str | None = None,
         method: str | None = None,
         kind: Literal["request", "response", "error", "notification"] | None = None,
         q: str | None = None,
     ) -> StreamingResponse:
+        log = registry.traffic
+
         async def events() -> AsyncIterator[bytes]:
-            yield b": following the MCP traffic log\n\n"
-            async with registry.traffic.follow() as entries:
-                while True:
+            async with log.follow() as entries:
+                # Subscribed before the first line: a client that has read it misses nothing after.
+                yield f": following the MCP traffic log after {log.last_seq()}\n\n".encode()
+                idle = 0.0
+                while not getattr(request.app.state, "stopping", False):
                     entry = None
-                    with anyio.move_on_after(LIVE_HEARTBEAT_S):
+                    with anyio.move_on_after(LIVE_POLL_S):
                         entry = await entries.receive()
                     if entry is None:
-                        yield b": idle\n\n"
+                        idle += LIVE_POLL_S
+                        if idle >= LIVE_HEARTBEAT_S:
+                            idle = 0.0
+                            yield b": idle\n\n"
                     elif entry.matches(server=server, method=method, kind=kind, text=q):
-                        data = json.dumps(entry.as_json(caller.redact), separators=(",", ":"))
+                        data = json.dumps(entry.as_json(), separators=(",", ":"))
                         yield f"data: {data}\n\n".encode()
 
         return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
@@ -260,7 +311,22 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
     app.include_router(router)
 
 
-def _server_view(details: ServerDetails) -> ServerView:
+async def _call_request(request: Request, limit: int) -> CallRequest:
+    """The body of a call, read only after the guard and never past `limit` bytes."""
+    body = await ChatKitEndpoint.read_body_of(request, limit)
+    if body is None:
+        raise ApiError(413, f"the request body is larger than {limit} bytes")
+    try:
+        return CallRequest.model_validate_json(body or b"{}")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
+            for e in exc.errors(include_url=False)[:3]
+        )
+        raise ApiError(400, f"not a valid call: {problems}") from None
+
+
+def _server_view(details: ServerDetails, *, with_output: bool) -> ServerView:
     status = details.status
     return ServerView(
         name=status.name,
@@ -273,7 +339,7 @@ def _server_view(details: ServerDetails) -> ServerView:
         server_info=details.server_info,
         capabilities=details.capabilities,
         instructions=details.instructions,
-        recent_output=details.recent_output,
+        recent_output=details.recent_output if with_output else [],
     )
 
 

@@ -37,7 +37,7 @@ def chatkit_options(ui: Any, api_url: str) -> dict[str, Any]:
 
 def render_page(ui: Any, api_url: str = "/chatkit") -> str:
     """The whole HTML page."""
-    options = json.dumps(chatkit_options(ui, api_url)).replace("</", "<\\/")
+    options = json.dumps(chatkit_options(ui, api_url)).replace("<", "\\u003c")
     title = html.escape(ui.title)
     return f"""<!doctype html>
 <html lang="en">
@@ -86,6 +86,7 @@ def render_page(ui: Any, api_url: str = "/chatkit") -> str:
     document.body.dataset.chatkit = "unavailable";
   }}
   customElements.whenDefined("openai-chatkit").then(() => {{
+    if (document.body.dataset.chatkit === "unavailable") return;  // too late: the fallback is in use
     loaded = true;
     document.body.dataset.chatkit = "ready";
     chat.setOptions(OPTIONS);

@@ -48,8 +48,8 @@ def pane_options(ui: Any, api_url: str = "/chatkit") -> dict[str, Any]:
 
 
 def _shell(title: str, options: dict[str, Any], body: str, script: str) -> str:
-    # A JSON data block is never run; "</" is escaped so no value can close the element.
-    config = json.dumps(options).replace("</", "<\\/")
+    # A JSON data block is never run; with "<" escaped no value can close it or open a comment.
+    config = json.dumps(options).replace("<", "\\u003c")
     return f"""<!doctype html>
 <html lang="en">
 <head>

@@ -71,8 +71,8 @@ export class ChatPane {
     this.nodes = new Map(); // item id → its element
     this.threadsAfter = null;
     this.olderAfter = null;
-    this.busy = null; // AbortController of the stream in progress
-    this.lastRequest = null; // what "Try again" sends again
+    this.busy = null; // the turn whose stream is shown: {controller, view, userItem, threadId}
+    this.view = 0; // counts changes of the thread shown: a stream started for another view is detached
     this.build();
   }
 
@@ -152,10 +152,13 @@ export class ChatPane {
     try {
       const page = await this.client.request("threads.list", { limit: PAGE, order: "desc", after: more ? this.threadsAfter : null });
       if (!more) this.threadList.replaceChildren();
-      for (const thread of page.data) this.threadList.append(this.threadRow(thread));
+      for (const thread of page.data) {
+        if (!this.threadList.querySelector(`[data-thread-id="${CSS.escape(thread.id)}"]`)) this.threadList.append(this.threadRow(thread));
+      }
       this.threadsAfter = page.after;
       this.moreThreads.hidden = !page.has_more;
     } catch (error) {
+      if (more && error instanceof ChatKitError && error.status === 404) return this.loadThreads(false); // the cursor thread is gone
       this.fail(error, () => this.loadThreads(more));
     }
   }
@@ -183,7 +186,7 @@ export class ChatPane {
     const fresh = this.threadRow(thread);
     if (row) row.replaceWith(fresh);
     else this.threadList.prepend(fresh);
-    for (const r of this.threadList.children) r.classList.toggle("cp-current", r.dataset.threadId === thread.id);
+    for (const r of this.threadList.children) r.classList.toggle("cp-current", !!this.thread && r.dataset.threadId === this.thread.id);
   }
 
   async deleteThread(id) {
@@ -196,8 +199,14 @@ export class ChatPane {
     }
   }
 
+  /** Show another thread: a reply still streaming goes on in the background (detached). */
+  detach() {
+    this.view += 1;
+    if (this.busy) this.finishTurn(this.busy);
+  }
+
   newThread() {
-    this.stop();
+    this.detach();
     this.thread = null;
     this.items.clear();
     this.nodes.clear();
@@ -212,10 +221,13 @@ export class ChatPane {
   }
 
   async open(id) {
-    this.stop();
+    if (this.thread && this.thread.id === id && this.busy) return; // already shown, and answering
+    this.detach();
+    const view = this.view;
     try {
       const thread = await this.client.request("threads.get_by_id", { thread_id: id });
       const page = await this.client.request("items.list", { thread_id: id, limit: PAGE, order: "desc" });
+      if (view !== this.view) return; // another thread was chosen meanwhile
       this.setThread(thread);
       this.items.clear();
       this.nodes.clear();
@@ -246,6 +258,7 @@ export class ChatPane {
       this.older.hidden = !page.has_more;
       first?.scrollIntoView({ block: "start" });
     } catch (error) {
+      if (error instanceof ChatKitError && error.status === 404) return this.open(this.thread.id); // the cursor item is gone
       this.fail(error, () => this.loadOlder());
     }
   }
@@ -272,25 +285,21 @@ export class ChatPane {
     await this.run("threads.custom_action", { thread_id: this.thread.id, item_id: itemId, action: { type: action.type, payload: action.payload ?? {} } });
   }
 
-  /** Answer the user message `itemId` again: the server drops what came after it, and so does the pane. */
+  /** Answer the user message `itemId` again: the server drops what came after it, and so does the
+   * pane, once the server has accepted the request. */
   retry(itemId) {
     if (!this.thread || this.busy || !this.nodes.has(itemId)) return;
-    let next = this.nodes.get(itemId).nextElementSibling;
-    while (next) {
-      const after = next.nextElementSibling;
-      this.items.delete(next.dataset.itemId);
-      this.nodes.delete(next.dataset.itemId);
-      next.remove();
-      next = after;
-    }
-    return this.run("threads.retry_after_item", { thread_id: this.thread.id, item_id: itemId });
-  }
-
-  /** What "Try again" does after the server reported an error: answer the last message again. */
-  retryLast() {
-    const users = this.log.querySelectorAll("article[data-item-type=user_message]");
-    const last = users[users.length - 1];
-    return last ? this.retry(last.dataset.itemId) : this.lastRequest && this.lastRequest();
+    const dropLater = () => {
+      let next = this.nodes.get(itemId)?.nextElementSibling;
+      while (next) {
+        const after = next.nextElementSibling;
+        this.items.delete(next.dataset.itemId);
+        this.nodes.delete(next.dataset.itemId);
+        next.remove();
+        next = after;
+      }
+    };
+    return this.run("threads.retry_after_item", { thread_id: this.thread.id, item_id: itemId }, dropLater);
   }
 
   answerClientTool(result) {
@@ -298,28 +307,58 @@ export class ChatPane {
   }
 
   stop() {
-    if (this.busy) this.busy.abort();
+    if (this.busy) this.busy.controller.abort();
   }
 
-  async run(type, params) {
-    if (this.busy) return;
-    const controller = new AbortController();
-    this.busy = controller;
-    this.lastRequest = () => this.run(type, params);
+  /** Send one streamed request and show its events; `accepted` runs at its first event. */
+  async run(type, params, accepted = null) {
+    if (this.busy) {
+      this.showStatus("notice", "Still answering: wait for the reply to finish, or press Stop.");
+      return;
+    }
+    const turn = { controller: new AbortController(), view: this.view, userItem: null, threadId: this.thread && this.thread.id };
+    this.busy = turn;
     this.root.classList.add("cp-busy");
     this.sendButton.disabled = true;
     this.clearStatus();
     try {
-      for await (const event of this.client.stream(type, params, controller.signal)) this.apply(event);
+      for await (const event of this.client.stream(type, params, turn.controller.signal)) {
+        if (accepted) accepted = void accepted();
+        if (event.type === "thread.created") turn.threadId = event.thread.id;
+        if (event.item && event.item.type === "user_message") turn.userItem = event.item.id;
+        if (turn.view === this.view) this.apply(event);
+        else if (event.type === "thread.created" || event.type === "thread.updated") this.upsertThreadRow(event.thread);
+      }
     } catch (error) {
-      if (error.name !== "AbortError") this.fail(error, this.lastRequest);
+      if (error.name !== "AbortError" && turn.view === this.view) this.fail(error, this.again(turn, type, params, accepted));
     } finally {
-      this.busy = null;
-      this.root.classList.remove("cp-busy");
-      this.sendButton.disabled = false;
-      this.stopButton.hidden = true;
-      if (this.status.dataset.kind === "progress") this.clearStatus(); // errors and notices stay
+      this.finishTurn(turn);
     }
+  }
+
+  /** What "Try again" sends after `turn` failed: never the same message twice. */
+  again(turn, type, params, accepted) {
+    if (turn.userItem) return () => this.retry(turn.userItem); // the message is stored: answer it again
+    if (type === "threads.create" && turn.threadId) {
+      return () => this.run("threads.add_user_message", { thread_id: turn.threadId, input: params.input });
+    }
+    return () => this.run(type, params, accepted);
+  }
+
+  finishTurn(turn) {
+    if (this.busy !== turn) return;
+    this.busy = null;
+    this.root.classList.remove("cp-busy");
+    this.sendButton.disabled = false;
+    this.stopButton.hidden = true;
+    if (this.status.dataset.kind === "progress") this.clearStatus(); // errors and notices stay
+  }
+
+  /** What "Try again" does after the server reported an error: answer the last message again. */
+  retryLast() {
+    const users = this.log.querySelectorAll("article[data-item-type=user_message]");
+    const last = users[users.length - 1];
+    if (last) this.retry(last.dataset.itemId);
   }
 
   // -- events ------------------------------------------------------------------------------
@@ -510,8 +549,8 @@ export class ChatPane {
           event.preventDefault();
           storeToken(token.value.trim());
           this.clearStatus();
+          this.loadThreads(false);
           if (again) again();
-          else this.loadThreads(false);
         },
       },
       el("span", {}, message),

@@ -46,7 +46,11 @@ async function api(path, body) {
     throw new ChatKitError("The gateway could not be reached.", 0);
   }
   const data = await response.json().catch(() => null);
-  if (!response.ok && response.status !== 422) throw new ChatKitError((data && (data.error || data.detail)) || `${response.status} ${response.statusText}`, response.status);
+  const report = response.status === 422 && data && "called" in data; // a call report: problems on the form
+  if (!response.ok && !report) {
+    const detail = data && (data.error || (Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail));
+    throw new ChatKitError(detail || `${response.status} ${response.statusText}`, response.status);
+  }
   return data;
 }
 
@@ -115,12 +119,17 @@ class Inspector {
     this.follow();
   }
 
+  async retryStart() {
+    await this.refresh();
+    if (!this.following) this.follow();
+  }
+
   async refresh() {
     try {
       [this.servers, this.tools] = await Promise.all([api("/servers"), api("/tools")]);
       this.notice.replaceChildren();
     } catch (error) {
-      return this.fail(error, () => this.start());
+      return this.fail(error, () => this.retryStart());
     }
     this.showServers();
     const known = new Set(Array.from(this.filters.server.options, (o) => o.value));
@@ -185,6 +194,7 @@ class Inspector {
     );
     try {
       const form = await api(`/tools/${encodeURIComponent(tool.qualified)}/form`);
+      if (this.selected !== tool) return; // another tool was chosen meanwhile
       this.showForm(form.widget);
     } catch (error) {
       this.formHost.replaceChildren(el("p", { class: "in-error" }, error.message));
@@ -230,12 +240,14 @@ class Inspector {
     }
     this.results.replaceChildren(el("p", { class: "in-dim" }, "Calling…"));
     let report;
+    const results = this.results;
     try {
       report = await api(`/tools/${encodeURIComponent(tool.qualified)}/call`, { ...body, confirmed });
     } catch (error) {
-      this.results.replaceChildren(el("p", { class: "in-error" }, error.message));
+      results.replaceChildren(el("p", { class: "in-error" }, error.message));
       return;
     }
+    if (this.selected !== tool) return; // the answer belongs to a tool no longer shown
     if (report.problems && Object.keys(report.problems).length) {
       if (report.widget) this.showForm(report.widget);
       this.results.replaceChildren(el("p", { class: "in-error" }, "Nothing was called: the arguments have problems (shown on the form)."), json(report.problems));
@@ -287,22 +299,49 @@ class Inspector {
 
   // -- traffic -----------------------------------------------------------------------------
 
+  /** Follow the live log: subscribe first, then fetch what came before, so nothing falls between. */
   async follow() {
+    this.following = true;
+    const panel = this.panels.traffic;
     try {
-      const page = await api("/traffic?limit=500");
-      this.traffic = page.entries;
-      this.showTraffic();
       const response = await fetch("/api/traffic/live", { headers: authHeaders() });
-      if (!response.ok) throw new ChatKitError(`the live traffic log answered ${response.status}`, response.status);
-      for await (const entry of readEvents(response.body)) this.add(entry);
+      if (!response.ok) {
+        const data = await response.json().catch(() => null);
+        throw new ChatKitError((data && data.error) || `the live traffic log answered ${response.status}`, response.status);
+      }
+      let subscribed;
+      const ready = new Promise((resolve) => (subscribed = resolve));
+      const events = readEvents(response.body, {
+        onComment: () => {
+          panel.dataset.live = "on";
+          subscribed();
+        },
+      });
+      const first = events.next(); // reading starts; the server's first line says it is subscribed
+      await Promise.race([ready, first]);
+      const page = await api("/traffic?limit=500");
+      this.merge(page.entries);
+      for (let next = await first; !next.done; next = await events.next()) this.add(next.value);
     } catch (error) {
-      if (error instanceof ChatKitError && error.status === 401) return;
+      delete panel.dataset.live;
+      if (error instanceof ChatKitError && (error.status === 401 || error.status === 403)) {
+        this.following = false;
+        this.trafficCount.textContent = error.message;
+        return;
+      }
     }
+    delete panel.dataset.live;
     setTimeout(() => this.follow(), 3000); // the stream ended (the gateway restarted): follow again
   }
 
+  merge(entries) {
+    const seen = new Set(this.traffic.map((e) => e.seq));
+    this.traffic = this.traffic.concat(entries.filter((e) => !seen.has(e.seq))).sort((a, b) => a.seq - b.seq).slice(-KEEP_TRAFFIC);
+    this.showTraffic();
+  }
+
   add(entry) {
-    if (this.traffic.length && this.traffic[this.traffic.length - 1].seq >= entry.seq) return;
+    if (this.traffic.some((e) => e.seq === entry.seq)) return;
     this.traffic.push(entry);
     if (this.traffic.length > KEEP_TRAFFIC) this.traffic.splice(0, this.traffic.length - KEEP_TRAFFIC);
     if (!this.paused && this.passes(entry)) {

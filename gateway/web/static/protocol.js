@@ -53,8 +53,9 @@ async function failure(response) {
   return new ChatKitError(message, response.status, { retryable });
 }
 
-/** Parse a `text/event-stream` body into JSON events, as they arrive. */
-export async function* readEvents(body) {
+/** Parse a `text/event-stream` body into JSON events, as they arrive; `onComment` hears
+ * comment lines (the server's "subscribed" and keep-alive lines). */
+export async function* readEvents(body, { onComment = null } = {}) {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
@@ -67,8 +68,9 @@ export async function* readEvents(body) {
       while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
-        const data = block
-          .split(/\r?\n/)
+        const lines = block.split(/\r?\n/);
+        if (onComment && lines.some((line) => line.startsWith(":"))) onComment();
+        const data = lines
           .filter((line) => line.startsWith("data:"))
           .map((line) => line.slice(5).replace(/^ /, ""))
           .join("\n");
