@@ -84,7 +84,8 @@ class Redactor:
         """`text` with URLs' credentials and query values, and every known secret, masked."""
         if not text:
             return text
-        text = _URL.sub(lambda m: redact_url(m.group()), text)
+        if "://" in text:  # the URL pattern is slow on long text: most text has no URL at all
+            text = _URL.sub(lambda m: redact_url(m.group()), text)
         if self._known is not None:
             text = self._known.sub(MASK, text)
         return text
