@@ -9,23 +9,17 @@ saw on the wire, so what the inspector shows is what the server really sent.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import SchemaError
-from jsonschema.protocols import Validator
-from jsonschema.validators import validator_for
 from mcp.types import JSONRPCMessage, JSONRPCResponse
-from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from gateway.calls import CallOrigin, ToolCaller
 from gateway.mcp.traffic import capturing
+from gateway.mcp.validation import schema_validator
 from gateway.planning.arguments import prepare_arguments
 from gateway.vocabulary.json import is_object
 from gateway.vocabulary.tools import ToolInfo
@@ -156,9 +150,10 @@ def check_output(tool: ToolInfo, result: Any) -> OutputCheck:
     if "structuredContent" not in result:
         problem = {"path": "", "message": "no structuredContent, though the tool declares an output schema"}
         return OutputCheck(declared=True, valid=False, problems=[problem])
-    validator = _validator(json.dumps(schema, sort_keys=True, default=str))
+    validator = schema_validator(schema)
     if isinstance(validator, str):
-        return OutputCheck(declared=True, valid=False, problems=[{"path": "", "message": validator}])
+        message = f"the output schema {validator}"
+        return OutputCheck(declared=True, valid=False, problems=[{"path": "", "message": message}])
     try:
         errors = list(validator.iter_errors(result["structuredContent"]))[:_MAX_SCHEMA_ERRORS]
     except Unresolvable as exc:
@@ -169,19 +164,6 @@ def check_output(tool: ToolInfo, result: Any) -> OutputCheck:
         for e in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
     ]
     return OutputCheck(declared=True, valid=not problems, problems=problems)
-
-
-@lru_cache(maxsize=256)
-def _validator(schema_json: str) -> Validator | str:
-    """A validator for the schema, or why the schema cannot be used."""
-    schema = json.loads(schema_json)
-    cls = validator_for(schema, default=Draft202012Validator)
-    try:
-        cls.check_schema(schema)
-    except SchemaError as exc:
-        return f"the output schema is not valid JSON Schema: {exc.message}"
-    # An empty registry: a `$ref` to a URL is reported as unresolvable, never fetched.
-    return cls(schema, format_checker=FormatChecker(), registry=Registry())
 
 
 def _result_of(message: JSONRPCMessage | None) -> dict[str, Any] | None:

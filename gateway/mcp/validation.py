@@ -44,8 +44,9 @@ def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]
     unsafe = safe_json.problems(arguments)
     if unsafe:  # before the validator, which recurses, and before anything could send it on
         return unsafe
-    validator = _validator(json.dumps(schema, default=str))
-    if validator is None:
+    validator = schema_validator(schema)
+    if isinstance(validator, str):
+        logger.info("inputSchema %s: arguments pass unchecked", validator)
         return {}
     problems: dict[str, str] = {}
     try:
@@ -59,16 +60,22 @@ def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]
     return problems
 
 
+def schema_validator(schema: dict[str, Any]) -> Validator | str:
+    """A validator for `schema` (built once per schema), or why the schema cannot be used.
+
+    Formats are checked; a `$ref` to a URL is unresolvable, never fetched (an empty registry).
+    """
+    return _validator(json.dumps(schema, sort_keys=True, default=str))
+
+
 @lru_cache(maxsize=512)
-def _validator(schema_json: str) -> Validator | None:
+def _validator(schema_json: str) -> Validator | str:
     schema = json.loads(schema_json)
     cls = validator_for(schema, default=Draft202012Validator)
     try:
         cls.check_schema(schema)
     except SchemaError as exc:
-        logger.info("inputSchema is not a valid JSON schema (%s): arguments pass unchecked", exc.message)
-        return None
-    # An empty registry: a `$ref` to a URL is unresolvable (arguments pass unchecked), never fetched.
+        return f"is not a valid JSON schema ({exc.message})"
     return cls(schema, format_checker=FormatChecker(), registry=Registry())
 
 
