@@ -8,6 +8,8 @@ import { ChatPane } from "./chat.js";
 import { renderWidget } from "./widgets.js";
 
 const KEEP_TRAFFIC = 1000;
+/** Output lines that usually say what went wrong (shown in red among the rest). */
+const TELLING = /\b(error|exception|traceback|fatal|failed|failure|cannot|can't|denied|not found|missing|invalid|refused)\b/i;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -160,7 +162,7 @@ class Inspector {
           el("h3", {}, s.name, " ", el("span", { class: `in-state in-state-${s.state}` }, s.state)),
           el("dl", {}, el("dt", {}, "Transport"), el("dd", {}, s.transport), el("dt", {}, "Protocol"), el("dd", {}, s.protocol_version || "–"), info && [el("dt", {}, "Server"), el("dd", {}, info)], el("dt", {}, "Endpoint"), el("dd", { class: "in-mono" }, s.endpoint)),
           s.error && el("p", { class: "in-error" }, s.error),
-          s.recent_output.length > 0 && el("details", { open: s.state === "down" }, el("summary", {}, "Recent output"), el("pre", { class: "in-output" }, s.recent_output.join("\n"))),
+          s.recent_output.length > 0 && el("details", { open: s.state === "down" }, el("summary", {}, "Recent output"), el("pre", { class: "in-output" }, s.recent_output.map((line) => el("span", { class: TELLING.test(line) ? "in-telling" : "" }, line, "\n")))),
           s.capabilities && el("details", {}, el("summary", {}, "Capabilities"), json(s.capabilities)),
           s.instructions && el("details", {}, el("summary", {}, "Instructions"), el("p", {}, s.instructions)),
           el(
