@@ -109,7 +109,7 @@ def describe_failure(config: ServerConfig, exc: BaseException, was_up: bool) -> 
 def last_output(stderr: TextIO | None) -> str:
     """The server's last line on stderr, as a hint to append to a failure."""
     lines = output_tail(stderr, 1)
-    return f" (its last output: {lines[-1][:200]})" if lines else ""
+    return f" (its last output: {lines[-1].strip()[:200]})" if lines else ""
 
 
 def output_tail(stderr: TextIO | None, lines: int = 20) -> list[str]:
