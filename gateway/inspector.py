@@ -53,9 +53,9 @@ class CallReport:
     """What is wrong with the arguments; when any, nothing was called."""
     called: bool = False
     request: Any = None
-    """The JSON-RPC request as sent (None when the traffic log no longer holds it)."""
+    """The JSON-RPC request as sent (None when none was, or it was too long to keep whole)."""
     response: Any = None
-    """The JSON-RPC response as received (None when none came, or it was too long to keep)."""
+    """The JSON-RPC response as received (None when none came, or it was too long to keep whole)."""
     result: Any = None
     """The result: from the response on the wire, else as the SDK parsed it."""
     error: str | None = None
@@ -122,16 +122,17 @@ async def inspect_call(
     report.timings.update(outcome.timings)
     report.error = outcome.error
     request, response = exchange.request, exchange.response
-    report.request = request.as_json()["message"] if request else None
-    report.response = response.as_json()["message"] if response else None
+    shown = caller.registry.traffic.redactor
+    report.request = request.as_json(shown)["message"] if request else None
+    report.response = response.as_json(shown)["message"] if response else None
     if response is not None and response.duration_ms is not None:
         report.timings["server"] = response.duration_ms
     # Checked as the server sent it; shown masked, as everything the gateway reports.
     sent = _result_of(exchange.response_message)
     if sent is None and outcome.result is not None:
         sent = outcome.result.model_dump(by_alias=True, mode="json", exclude_none=True)
-    shown = report.response.get("result") if is_object(report.response) else None
-    report.result = shown if shown is not None else sent
+    wire = report.response.get("result") if is_object(report.response) else None
+    report.result = wire if wire is not None else sent
     report.output_check = check_output(tool, sent)
     rendered = outcome.rendered
     report.widget = rendered.widget.model_dump(mode="json", exclude_none=True)
@@ -150,7 +151,7 @@ def check_output(tool: ToolInfo, result: Any) -> OutputCheck:
     if "structuredContent" not in result:
         problem = {"path": "", "message": "no structuredContent, though the tool declares an output schema"}
         return OutputCheck(declared=True, valid=False, problems=[problem])
-    validator = schema_validator(schema)
+    validator = schema_validator(schema, formats=False)  # as the SDK checks results: `format` unchecked
     if isinstance(validator, str):
         message = f"the output schema {validator}"
         return OutputCheck(declared=True, valid=False, problems=[{"path": "", "message": message}])

@@ -46,8 +46,9 @@ def redact_url(url: str) -> str:
         netloc = f"{user}:{MASK}@{host}" if colon else f"{MASK}@{host}"
     query = parts.query
     if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = "&".join(f"{key}={MASK}" for key, _ in pairs) if pairs else MASK
+        # Keys kept as written (not decoded): a decoded `%22` would put a quote into the text around.
+        keys = [part.split("=", 1)[0] for part in query.split("&") if part]
+        query = "&".join(f"{key}={MASK}" for key in keys) if keys else MASK
     fragment = MASK if parts.fragment and "=" in parts.fragment else parts.fragment
     return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
 

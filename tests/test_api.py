@@ -12,14 +12,18 @@ import json
 import sys
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx2
 import pytest
 from mcp.types import JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
-from gateway.mcp.traffic import TrafficLog
+from gateway.inspector import check_output
+from gateway.mcp.connection import last_output
+from gateway.mcp.traffic import TrafficLog, capturing
 from gateway.redact import Redactor
+from gateway.vocabulary.tools import ToolInfo
 from tests.support.gateway import (
     ROOT,
     Gateway,
@@ -228,7 +232,7 @@ def test_the_log_is_bounded_in_entries_and_size_and_masks_before_it_cuts() -> No
         tap("in", big)
     kept = log.entries(limit=1000)
     assert sum(len(e.text) for e in kept) <= 5_000
-    entry = kept[-1].as_json()
+    entry = kept[-1].as_json(log.redactor)
     assert entry["truncated"] and entry["message"] is None and entry["size"] > 3000
     assert entry["text"].endswith("x" * 5 + "***y") or secret[:5] not in entry["text"]
     assert secret[:5] not in entry["text"]
@@ -387,3 +391,64 @@ def test_a_call_body_is_read_only_after_the_guard_and_never_past_the_limit(
     )
     assert response.status_code == status, response.text
     assert response.json()["error"]
+
+
+def test_masking_keeps_every_message_valid_json() -> None:
+    secret = "8080"  # a `${VAR}` value that is also JSON syntax elsewhere in the message
+    log = TrafficLog(redactor=Redactor([secret]))
+    tap = log.tap("s")
+    tap.opened()
+    urls = {"url": "https://h.example/x?q=cats", "odd": "https://h.example/?a%22b=1&c%0Ad=2"}
+    text = json.dumps(urls)  # a text block that is JSON itself, as servers write beside structured content
+    result = {"content": [{"type": "text", "text": text}], "structuredContent": {**urls, "port": 8080}}
+    tap("in", JSONRPCResponse(jsonrpc="2.0", id=1, result=result))
+    shown = log.entries()[-1].as_json(log.redactor)
+    assert shown["message"] is not None, shown["text"]
+    shown_result = shown["message"]["result"]
+    assert shown_result["structuredContent"]["url"] == "https://h.example/x?q=***"
+    assert shown_result["structuredContent"]["port"] == 8080  # numbers are data, not text to mask
+    inner = json.loads(shown_result["content"][0]["text"])  # the text block is still JSON inside
+    assert inner["odd"] == "https://h.example/?a%22b=***&c%0Ad=***"
+
+
+def test_a_capture_keeps_the_tools_call_and_not_what_the_sdk_asks_after_it() -> None:
+    log = TrafficLog()
+    tap = log.tap("s")
+    tap.opened()
+    with capturing() as capture:
+        tap("out", JSONRPCRequest(jsonrpc="2.0", id=7, method="tools/call", params={"name": "t"}))
+        tap("in", JSONRPCResponse(jsonrpc="2.0", id=7, result={"content": []}))
+        tap("out", JSONRPCRequest(jsonrpc="2.0", id=8, method="tools/list"))  # the SDK's schema refresh
+        tap("in", JSONRPCResponse(jsonrpc="2.0", id=8, result={"tools": []}))
+    assert capture.request is not None and capture.request.method == "tools/call"
+    assert capture.response is not None and capture.response.id == 7
+
+
+def test_the_output_check_agrees_with_the_sdk_on_formats_and_lists_real_problems() -> None:
+    tool = ToolInfo(
+        server="s",
+        name="t",
+        model_name="s__t",
+        output_schema={
+            "type": "object",
+            "properties": {"due": {"type": "string", "format": "date"}, "n": {"type": "integer"}},
+            "required": ["n"],
+        },
+    )
+    assert check_output(tool, {"structuredContent": {"due": "tomorrow", "n": 1}}).valid is True
+    broken = check_output(tool, {"structuredContent": {"due": "tomorrow"}})
+    assert broken.valid is False and broken.problems == [
+        {"path": "", "message": "'n' is a required property"}
+    ]
+    assert check_output(tool, {"isError": True}).valid is None
+    missing = check_output(tool, {"content": []})
+    assert missing.valid is False and "no structuredContent" in missing.problems[0]["message"]
+
+
+def test_a_servers_last_line_is_masked_before_it_is_cut(tmp_path: Path) -> None:
+    secret = "sk-live-0123456789abcdef"
+    with (tmp_path / "stderr").open("w+", encoding="utf-8") as stderr:
+        stderr.write("x" * 195 + secret + " failed\n")
+        stderr.flush()
+        hint = last_output(stderr, Redactor([secret]).output)
+    assert "sk-li" not in hint and hint.startswith(" (its last output: xxx")

@@ -106,10 +106,10 @@ def describe_failure(config: ServerConfig, exc: BaseException, was_up: bool) -> 
     return f"{type(leaf).__name__}: {text}" if text else type(leaf).__name__
 
 
-def last_output(stderr: TextIO | None) -> str:
-    """The server's last line on stderr, as a hint to append to a failure."""
+def last_output(stderr: TextIO | None, mask: Callable[[str], str]) -> str:
+    """The server's last line on stderr, masked then cut, as a hint to append to a failure."""
     lines = output_tail(stderr, 1)
-    return f" (its last output: {lines[-1].strip()[:200]})" if lines else ""
+    return f" (its last output: {mask(lines[-1].strip())[:200]})" if lines else ""
 
 
 def output_tail(stderr: TextIO | None, lines: int = 20) -> list[str]:

@@ -287,14 +287,20 @@ class ServerSupervisor:
                         tasks.cancel_scope.cancel()
                 if deadline.cancelled_caught:
                     return f"no answer to the MCP handshake within {self._connect_timeout:g} s", was_up
-                return (self._lost_reason or "the connection ended") + last_output(stderr), was_up
+                return (self._lost_reason or "the connection ended") + last_output(
+                    stderr, self._redact.output
+                ), was_up
             except Exception as exc:
-                return describe_failure(self.config, exc, was_up) + last_output(stderr), was_up
+                return describe_failure(self.config, exc, was_up) + last_output(
+                    stderr, self._redact.output
+                ), was_up
             except BaseExceptionGroup as group:  # a failure while being cancelled: report the failure
                 _cancelled, failures = group.split(anyio.get_cancelled_exc_class())
                 if failures is None:
                     raise
-                return describe_failure(self.config, failures, was_up) + last_output(stderr), was_up
+                return describe_failure(self.config, failures, was_up) + last_output(
+                    stderr, self._redact.output
+                ), was_up
             finally:
                 self.client = None
                 self._output, self._stderr = output_tail(stderr), None

@@ -7,10 +7,14 @@ connection (ids restart with each connection), so it carries the method it answe
 the server took. The log is bounded per server (entries and characters; the oldest go first),
 and a message longer than `MAX_MESSAGE_CHARS` is kept cut, with its full length noted.
 
-Messages are masked as they are recorded (known secrets, URL credentials and query values), so
-nothing unmasked is kept, searched or cut in half. A call that wants its own exchange unmasked
-(the inspector checks the server's structured content as it was sent) runs inside
-`capturing()`; the tap hands that call's request and response to it.
+What the log shows is masked (known secrets, URL credentials and query values) by the
+redactor of the moment, on the structure of each message, never on its JSON text (a masked
+URL must not break the JSON around it). A message kept whole is masked when it is first read,
+and a search runs on the masked form, so it cannot find a masked value either. A message cut
+to size is masked before it is cut, so no secret is kept half. Recording itself only
+serializes: it runs on every call, looked at or not. A call that wants its own `tools/call`
+exchange (the inspector checks the server's structured content as it was sent) runs inside
+`capturing()`; the tap hands that request and its response to it.
 
 Readers get a page (`entries(...)`, filtered, after a sequence number) or follow the log live
 (`follow()`): a follower that falls behind loses entries (it sees the gap in `seq`), and never
@@ -31,10 +35,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import anyio
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.types import JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
 from gateway.redact import Redactor
+from gateway.vocabulary.json import is_array, is_object
 
 logger = logging.getLogger(__name__)
 
@@ -49,44 +53,87 @@ MAX_CHARS = 2_000_000
 MAX_MESSAGE_CHARS = 64_000
 """A longer message is kept cut to this many characters."""
 _FOLLOW_BUFFER = 1000
+_CUT_MARGIN = 4096  # masked beyond the cut too, so a secret across it is recognised whole
 _PENDING_LIMIT = 1000  # per connection: requests never answered must not grow the table forever
 
 
-@dataclass(frozen=True, kw_only=True)
 class TrafficEntry:
-    """One JSON-RPC message as it passed (masked)."""
+    """One JSON-RPC message as it passed; `shown(redactor)` is what the inspector may see of it."""
 
-    seq: int
-    server: str
-    connection: int
-    """Which connection to the server carried it (a reconnect is a new one)."""
-    at: float
-    """Wall-clock time (seconds since the epoch)."""
-    direction: Direction
-    kind: Kind
-    method: str | None
-    """The method of a request or notification, and of the request a response answers."""
-    id: str | int | None
-    text: str
-    """The message as JSON, masked, cut to MAX_MESSAGE_CHARS."""
-    size: int
-    """The message's full length in characters."""
-    duration_ms: float | None = None
-    """For a response or error: the time since its request passed."""
+    __slots__ = (
+        "_masked",
+        "at",
+        "connection",
+        "direction",
+        "duration_ms",
+        "id",
+        "kind",
+        "method",
+        "seq",
+        "server",
+        "size",
+        "text",
+    )
+
+    def __init__(
+        self,
+        *,
+        seq: int,
+        server: str,
+        connection: int,
+        at: float,
+        direction: Direction,
+        kind: Kind,
+        method: str | None,
+        id: str | int | None,
+        text: str,
+        size: int,
+        duration_ms: float | None = None,
+    ) -> None:
+        self.seq = seq
+        self.server = server
+        self.connection = connection
+        """Which connection to the server carried it (a reconnect is a new one)."""
+        self.at = at
+        """Wall-clock time (seconds since the epoch)."""
+        self.direction: Direction = direction
+        self.kind: Kind = kind
+        self.method = method
+        """The method of a request or notification, and of the request a response answers."""
+        self.id = id
+        self.text = text
+        """The message as JSON; when cut to MAX_MESSAGE_CHARS, masked first."""
+        self.size = size
+        """The message's full length in characters."""
+        self.duration_ms = duration_ms
+        """For a response or error: the time since its request passed."""
+        self._masked: tuple[Redactor, Any, str] | None = None
 
     @property
     def truncated(self) -> bool:
         """The message was longer than the log keeps."""
         return self.size > len(self.text)
 
-    def as_json(self) -> dict[str, Any]:
-        """The entry for the inspector: the message parsed again, or its kept start as text."""
+    def shown(self, redactor: Redactor) -> tuple[Any, str]:
+        """The message masked by `redactor` (None when cut), and its masked text (what a search reads)."""
+        cached = self._masked
+        if cached is not None and cached[0] is redactor:
+            return cached[1], cached[2]
         message: Any = None
-        if not self.truncated:
+        if self.truncated:
+            text = self.text  # masked before it was cut
+        else:
             try:
-                message = json.loads(self.text)
+                message = mask(redactor, json.loads(self.text))
+                text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
             except ValueError:
-                message = None
+                text = redactor.output(self.text)
+        self._masked = (redactor, message, text)
+        return message, text
+
+    def as_json(self, redactor: Redactor) -> dict[str, Any]:
+        """The entry for the inspector: the message masked, or its kept start as text."""
+        message, text = self.shown(redactor)
         return {
             "seq": self.seq,
             "server": self.server,
@@ -99,22 +146,43 @@ class TrafficEntry:
             "duration_ms": self.duration_ms,
             "size": self.size,
             "message": message,
-            "text": self.text if message is None else None,
+            "text": text if message is None else None,
             "truncated": self.truncated,
         }
 
-    def matches(self, *, server: str | None, method: str | None, kind: str | None, text: str | None) -> bool:
-        """True when the entry passes every filter given (method and text match as substrings)."""
+    def matches(
+        self,
+        *,
+        server: str | None,
+        method: str | None,
+        kind: str | None,
+        text: str | None,
+        redactor: Redactor,
+    ) -> bool:
+        """True when the entry passes every filter given (method and text match as substrings, the
+        text in the masked message: a search finds nothing the inspector would not show)."""
         return (
             (server is None or self.server == server)
             and (kind is None or self.kind == kind)
             and (method is None or method.lower() in (self.method or "").lower())
-            and (text is None or text.lower() in self.text.lower())
+            and (text is None or text.lower() in self.shown(redactor)[1].lower())
         )
 
 
+def mask(redactor: Redactor, value: Any) -> Any:
+    """A JSON value with every string in it, keys included, passed through `redactor`."""
+    if isinstance(value, str):
+        return redactor(value)
+    if is_object(value):
+        return {redactor(key): mask(redactor, inner) for key, inner in value.items()}
+    if is_array(value):
+        return [mask(redactor, inner) for inner in value]
+    return value
+
+
 class Capture:
-    """One call's own exchange, unmasked, as the tap saw it (see `capturing`)."""
+    """One call's own `tools/call` exchange as the tap saw it (see `capturing`); the entries are
+    shown masked, `response_message` is the response as received."""
 
     def __init__(self) -> None:
         self.request: TrafficEntry | None = None
@@ -128,7 +196,7 @@ _capture: ContextVar[Capture | None] = ContextVar("traffic_capture", default=Non
 
 @contextmanager
 def capturing() -> Generator[Capture, None, None]:
-    """Hand the request sent from this task (and the response to it) to the Capture yielded."""
+    """Hand the last `tools/call` request sent from this task, and its response, to the Capture."""
     capture = Capture()
     token = _capture.set(capture)
     try:
@@ -163,13 +231,16 @@ class TrafficLog:
         self._by_server: dict[str, deque[TrafficEntry]] = {}
         self._chars: dict[str, int] = {}
         self._generation: dict[str, int] = {}
-        self._followers: set[MemoryObjectSendStream[TrafficEntry]] = set()
+        self._followers: set[Follower] = set()
         self.use_redactor(redactor or Redactor())
 
     def use_redactor(self, redactor: Redactor) -> None:
         """Mask with `redactor` from now on (a reload may bring new secrets)."""
-        # A secret inside JSON text appears escaped (quotes, backslashes, non-ASCII): mask that form too.
-        self._redact = redactor.with_secrets(json.dumps(s)[1:-1] for s in redactor.secrets)
+        self.redactor = redactor
+        """What the inspector's view of the log is masked with."""
+        # A cut message is masked as text, where a secret may appear JSON-escaped: mask those forms too.
+        escaped = [json.dumps(s, ensure_ascii=a)[1:-1] for s in redactor.secrets for a in (True, False)]
+        self._redact_text = redactor.with_secrets(escaped)
 
     def tap(self, server: str) -> Tap:
         """The recorder for `server`'s connections."""
@@ -190,9 +261,10 @@ class TrafficLog:
         if tap.generation != self._generation.get(tap.server, 0):
             return  # the server was removed from the configuration
         now, wall = time.monotonic(), time.time()
-        text = self._redact(message.model_dump_json(by_alias=True, exclude_none=True))
+        text = message.model_dump_json(by_alias=True, exclude_none=True)
         size = len(text)
-        if size > self._max_message_chars:
+        if size > self._max_message_chars:  # masked before it is cut: no secret is kept in half
+            text = self._redact_text.output(text[: self._max_message_chars + _CUT_MARGIN])
             text = text[: self._max_message_chars]
         method: str | None = None
         duration: float | None = None
@@ -201,7 +273,7 @@ class TrafficLog:
         kind: Kind
         if isinstance(message, JSONRPCRequest):
             kind, method, msg_id = "request", message.method, message.id
-            capture = _capture.get() if direction == "out" else None
+            capture = _capture.get() if direction == "out" and message.method == "tools/call" else None
             tap.pending(direction, message.id, _Pending(message.method, now, capture))
         elif isinstance(message, JSONRPCNotification):
             kind, method = "notification", message.method
@@ -233,13 +305,8 @@ class TrafficLog:
             else:
                 capture.response, capture.response_message = entry, message
         self._keep(entry)
-        for follower in list(self._followers):
-            try:
-                follower.send_nowait(entry)
-            except anyio.WouldBlock:
-                pass  # a slow reader loses entries; it sees the gap in `seq`
-            except (anyio.BrokenResourceError, anyio.ClosedResourceError):
-                self._followers.discard(follower)
+        for follower in self._followers:
+            follower.put(entry)  # a slow reader loses the oldest; it sees the gap in `seq`
 
     def _keep(self, entry: TrafficEntry) -> None:
         kept = self._by_server.setdefault(entry.server, deque())
@@ -267,7 +334,8 @@ class TrafficLog:
             e
             for entries in sources
             for e in entries
-            if e.seq > after and e.matches(server=server, method=method, kind=kind, text=text)
+            if e.seq > after
+            and e.matches(server=server, method=method, kind=kind, text=text, redactor=self.redactor)
         ]
         found.sort(key=lambda e: e.seq)
         return found[-limit:] if limit > 0 else []
@@ -277,16 +345,39 @@ class TrafficLog:
         return max((d[-1].seq for d in self._by_server.values() if d), default=0)
 
     @asynccontextmanager
-    async def follow(self) -> AsyncGenerator[MemoryObjectReceiveStream[TrafficEntry], None]:
+    async def follow(self) -> AsyncGenerator[Follower, None]:
         """New entries as they are recorded, from the moment this is entered until the block ends."""
-        send, receive = anyio.create_memory_object_stream[TrafficEntry](_FOLLOW_BUFFER)
-        self._followers.add(send)
+        follower = Follower()
+        self._followers.add(follower)
         try:
-            async with receive:
-                yield receive
+            yield follower
         finally:
-            self._followers.discard(send)
-            send.close()
+            self._followers.discard(follower)
+
+
+class Follower:
+    """Entries recorded since the last `take`; the oldest go when more than `_FOLLOW_BUFFER` wait."""
+
+    def __init__(self) -> None:
+        self._waiting: deque[TrafficEntry] = deque(maxlen=_FOLLOW_BUFFER)
+        self._arrived = anyio.Event()
+
+    def put(self, entry: TrafficEntry) -> None:
+        self._waiting.append(entry)
+        self._arrived.set()
+
+    async def take(self, timeout: float) -> list[TrafficEntry]:
+        """What arrived, waiting at most `timeout` seconds for something (an empty list then).
+
+        Waiting is on an event, the entries stay in the queue: a timeout loses nothing.
+        """
+        if not self._waiting:
+            with anyio.move_on_after(timeout):
+                await self._arrived.wait()
+        self._arrived = anyio.Event()
+        taken = list(self._waiting)
+        self._waiting.clear()
+        return taken
 
 
 class Tap:

@@ -60,23 +60,25 @@ def validate_arguments(schema: dict[str, Any], arguments: Any) -> dict[str, str]
     return problems
 
 
-def schema_validator(schema: dict[str, Any]) -> Validator | str:
+def schema_validator(schema: dict[str, Any], *, formats: bool = True) -> Validator | str:
     """A validator for `schema` (built once per schema), or why the schema cannot be used.
 
-    Formats are checked; a `$ref` to a URL is unresolvable, never fetched (an empty registry).
+    With `formats`, `format` is checked too (as for arguments; the SDK does not check it in
+    results). A `$ref` to a URL is unresolvable, never fetched (an empty registry).
     """
-    return _validator(json.dumps(schema, sort_keys=True, default=str))
+    return _validator(json.dumps(schema, sort_keys=True, default=str), formats)
 
 
 @lru_cache(maxsize=512)
-def _validator(schema_json: str) -> Validator | str:
+def _validator(schema_json: str, formats: bool) -> Validator | str:
     schema = json.loads(schema_json)
     cls = validator_for(schema, default=Draft202012Validator)
     try:
         cls.check_schema(schema)
     except SchemaError as exc:
         return f"is not a valid JSON schema ({exc.message})"
-    return cls(schema, format_checker=FormatChecker(), registry=Registry())
+    checker = FormatChecker() if formats else None
+    return cls(schema, format_checker=checker, registry=Registry())
 
 
 def _join(path: str, key: object) -> str:

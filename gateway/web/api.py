@@ -212,12 +212,14 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
 
     @router.get("/tools", summary="Each tool with its title, annotations and schemas")
     async def tools(_user: User) -> list[ToolView]:  # pyright: ignore[reportUnusedFunction]
-        return [_tool_view(t) for t in registry.tools()]
+        return [
+            ToolView.model_validate(caller.redact.value(_tool_view(t).model_dump())) for t in registry.tools()
+        ]
 
     @router.get("/tools/{tool}/form", summary="The form the gateway builds from the tool's input schema")
     async def form(tool: str, _user: User) -> WidgetView:  # pyright: ignore[reportUnusedFunction]
         rendered = caller.renderer.form(tool_named(tool))
-        widget = rendered.widget.model_dump(mode="json", exclude_none=True)
+        widget = caller.redact.value(rendered.widget.model_dump(mode="json", exclude_none=True))
         return WidgetView(widget=widget, copy_text=rendered.copy_text, chosen_by=rendered.chosen_by)
 
     @router.post(
@@ -225,6 +227,7 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         summary="Call a tool and show the raw exchange beside the widget it renders as",
         response_model=CallView,
         responses={
+            400: {"model": ErrorBody},
             413: {"model": ErrorBody},
             422: {"model": CallView, "description": "The arguments have problems: nothing was called"},
             502: {"model": ErrorBody},
@@ -269,7 +272,7 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         log = registry.traffic
         found = log.entries(server=server, method=method, kind=kind, text=q, after=after, limit=limit)
         return TrafficPage(
-            entries=[TrafficEntryView.model_validate(e.as_json()) for e in found],
+            entries=[TrafficEntryView.model_validate(e.as_json(log.redactor)) for e in found],
             last_seq=log.last_seq(),
         )
 
@@ -289,22 +292,21 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         log = registry.traffic
 
         async def events() -> AsyncIterator[bytes]:
-            async with log.follow() as entries:
+            async with log.follow() as follower:
                 # Subscribed before the first line: a client that has read it misses nothing after.
                 yield f": following the MCP traffic log after {log.last_seq()}\n\n".encode()
-                idle = 0.0
+                quiet_since = anyio.current_time()
                 while not getattr(request.app.state, "stopping", False):
-                    entry = None
-                    with anyio.move_on_after(LIVE_POLL_S):
-                        entry = await entries.receive()
-                    if entry is None:
-                        idle += LIVE_POLL_S
-                        if idle >= LIVE_HEARTBEAT_S:
-                            idle = 0.0
-                            yield b": idle\n\n"
-                    elif entry.matches(server=server, method=method, kind=kind, text=q):
-                        data = json.dumps(entry.as_json(), separators=(",", ":"))
-                        yield f"data: {data}\n\n".encode()
+                    for entry in await follower.take(LIVE_POLL_S):
+                        if entry.matches(
+                            server=server, method=method, kind=kind, text=q, redactor=log.redactor
+                        ):
+                            data = json.dumps(entry.as_json(log.redactor), separators=(",", ":"))
+                            yield f"data: {data}\n\n".encode()
+                            quiet_since = anyio.current_time()
+                    if anyio.current_time() - quiet_since >= LIVE_HEARTBEAT_S:
+                        quiet_since = anyio.current_time()
+                        yield b": idle\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream", headers=SSE_HEADERS)
 

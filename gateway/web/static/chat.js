@@ -73,6 +73,8 @@ export class ChatPane {
     this.olderAfter = null;
     this.busy = null; // the turn whose stream is shown: {controller, view, userItem, threadId}
     this.view = 0; // counts changes of the thread shown: a stream started for another view is detached
+    this.opening = false; // a thread is being loaded: nothing may be sent until it is shown
+    this.deleted = new Set(); // threads deleted here: a detached stream must not bring their rows back
     this.build();
   }
 
@@ -182,6 +184,7 @@ export class ChatPane {
   }
 
   upsertThreadRow(thread) {
+    if (this.deleted.has(thread.id)) return;
     const row = this.threadList.querySelector(`[data-thread-id="${CSS.escape(thread.id)}"]`);
     const fresh = this.threadRow(thread);
     if (row) row.replaceWith(fresh);
@@ -192,6 +195,7 @@ export class ChatPane {
   async deleteThread(id) {
     try {
       await this.client.request("threads.delete", { thread_id: id });
+      this.deleted.add(id);
       this.threadList.querySelector(`[data-thread-id="${CSS.escape(id)}"]`)?.remove();
       if (this.thread && this.thread.id === id) this.newThread();
     } catch (error) {
@@ -207,6 +211,7 @@ export class ChatPane {
 
   newThread() {
     this.detach();
+    this.opening = false;
     this.thread = null;
     this.items.clear();
     this.nodes.clear();
@@ -224,10 +229,12 @@ export class ChatPane {
     if (this.thread && this.thread.id === id && this.busy) return; // already shown, and answering
     this.detach();
     const view = this.view;
+    this.opening = true;
     try {
       const thread = await this.client.request("threads.get_by_id", { thread_id: id });
       const page = await this.client.request("items.list", { thread_id: id, limit: PAGE, order: "desc" });
       if (view !== this.view) return; // another thread was chosen meanwhile
+      this.opening = false;
       this.setThread(thread);
       this.items.clear();
       this.nodes.clear();
@@ -239,13 +246,18 @@ export class ChatPane {
       this.scrollDown(true);
     } catch (error) {
       this.fail(error, () => this.open(id));
+    } finally {
+      if (view === this.view) this.opening = false;
     }
   }
 
   async loadOlder() {
     if (!this.thread) return;
+    const view = this.view;
+    const threadId = this.thread.id;
     try {
-      const page = await this.client.request("items.list", { thread_id: this.thread.id, limit: PAGE, order: "desc", after: this.olderAfter });
+      const page = await this.client.request("items.list", { thread_id: threadId, limit: PAGE, order: "desc", after: this.olderAfter });
+      if (view !== this.view) return; // another thread is shown now
       const first = this.log.firstChild;
       for (const item of page.data) {
         if (this.items.has(item.id)) continue;
@@ -258,7 +270,8 @@ export class ChatPane {
       this.older.hidden = !page.has_more;
       first?.scrollIntoView({ block: "start" });
     } catch (error) {
-      if (error instanceof ChatKitError && error.status === 404) return this.open(this.thread.id); // the cursor item is gone
+      if (view !== this.view) return;
+      if (error instanceof ChatKitError && error.status === 404) return this.open(threadId); // the cursor item is gone
       this.fail(error, () => this.loadOlder());
     }
   }
@@ -288,7 +301,8 @@ export class ChatPane {
   /** Answer the user message `itemId` again: the server drops what came after it, and so does the
    * pane, once the server has accepted the request. */
   retry(itemId) {
-    if (!this.thread || this.busy || !this.nodes.has(itemId)) return;
+    if (!this.thread || !this.nodes.has(itemId)) return;
+    if (this.busy) return this.showStatus("notice", "Still answering: wait for the reply to finish, or press Stop.");
     const dropLater = () => {
       let next = this.nodes.get(itemId)?.nextElementSibling;
       while (next) {
@@ -312,17 +326,18 @@ export class ChatPane {
 
   /** Send one streamed request and show its events; `accepted` runs at its first event. */
   async run(type, params, accepted = null) {
-    if (this.busy) {
-      this.showStatus("notice", "Still answering: wait for the reply to finish, or press Stop.");
+    if (this.busy || this.opening) {
+      this.showStatus("notice", this.busy ? "Still answering: wait for the reply to finish, or press Stop." : "Opening the thread…");
       return;
     }
-    const turn = { controller: new AbortController(), view: this.view, userItem: null, threadId: this.thread && this.thread.id };
+    const turn = { controller: new AbortController(), view: this.view, userItem: null, threadId: this.thread && this.thread.id, received: false };
     this.busy = turn;
     this.root.classList.add("cp-busy");
     this.sendButton.disabled = true;
     this.clearStatus();
     try {
       for await (const event of this.client.stream(type, params, turn.controller.signal)) {
+        turn.received = true;
         if (accepted) accepted = void accepted();
         if (event.type === "thread.created") turn.threadId = event.thread.id;
         if (event.item && event.item.type === "user_message") turn.userItem = event.item.id;
@@ -336,12 +351,14 @@ export class ChatPane {
     }
   }
 
-  /** What "Try again" sends after `turn` failed: never the same message twice. */
+  /** What "Try again" does after `turn` failed: never send a message twice, and never repeat an
+   * action the server had started on (it may have called a tool): show the thread as stored instead. */
   again(turn, type, params, accepted) {
     if (turn.userItem) return () => this.retry(turn.userItem); // the message is stored: answer it again
     if (type === "threads.create" && turn.threadId) {
       return () => this.run("threads.add_user_message", { thread_id: turn.threadId, input: params.input });
     }
+    if (turn.received && turn.threadId) return () => this.open(turn.threadId);
     return () => this.run(type, params, accepted);
   }
 

@@ -194,12 +194,13 @@ class Inspector {
       this.results,
       ].filter(Boolean),
     );
+    const host = this.formHost;
     try {
       const form = await api(`/tools/${encodeURIComponent(tool.qualified)}/form`);
       if (this.selected !== tool) return; // another tool was chosen meanwhile
       this.showForm(form.widget);
     } catch (error) {
-      this.formHost.replaceChildren(el("p", { class: "in-error" }, error.message));
+      host.replaceChildren(el("p", { class: "in-error" }, error.message));
     }
   }
 
@@ -305,8 +306,9 @@ class Inspector {
   async follow() {
     this.following = true;
     const panel = this.panels.traffic;
+    const live = new AbortController();
     try {
-      const response = await fetch("/api/traffic/live", { headers: authHeaders() });
+      const response = await fetch("/api/traffic/live", { headers: authHeaders(), signal: live.signal });
       if (!response.ok) {
         const data = await response.json().catch(() => null);
         throw new ChatKitError((data && data.error) || `the live traffic log answered ${response.status}`, response.status);
@@ -326,6 +328,7 @@ class Inspector {
       for (let next = await first; !next.done; next = await events.next()) this.add(next.value);
     } catch (error) {
       delete panel.dataset.live;
+      live.abort(); // whatever failed, the live connection is not left open
       if (error instanceof ChatKitError && (error.status === 401 || error.status === 403)) {
         this.following = false;
         this.trafficCount.textContent = error.message;
