@@ -23,16 +23,7 @@ from tests.support.browser import PageErrors, new_page, playwright_browser, save
 from tests.support.chat import tasks as _tasks
 from tests.support.chat import todo_call as _todo_call
 from tests.support.gateway import ROOT, Gateway, running_gateway, store_url, todo_server_config, write_config
-
-TODO_TOOLS = [
-    "add_task",
-    "list_tasks",
-    "get_task",
-    "update_task",
-    "complete_task",
-    "reopen_task",
-    "delete_task",
-]
+from tests.support.todo import TODO_TOOLS
 
 
 @dataclass
