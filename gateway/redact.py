@@ -92,11 +92,11 @@ class Redactor:
         return text
 
     def value(self, value: Any) -> Any:
-        """A JSON value with every string in it passed through the redactor."""
+        """A JSON value with every string in it, object keys included, passed through the redactor."""
         if isinstance(value, str):
             return self(value)
         if is_object(value):
-            return {key: self.value(inner) for key, inner in value.items()}
+            return {self(key): self.value(inner) for key, inner in value.items()}
         if is_array(value):
             return [self.value(inner) for inner in value]
         return value

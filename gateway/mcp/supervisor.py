@@ -2,8 +2,9 @@
 
 Like the SDK's ClientSessionGroup, each server has its own lifetime: a supervisor task owns
 its `mcp.Client` (anyio contexts are exited by the task that entered them). It connects,
-lists tools (following `next_cursor`), re-lists on tools/list_changed (a notification in the
-handshake era, a `subscriptions/listen` event in 2026-07-28), and when the server fails to
+lists tools and re-lists them when the server says they changed (`gateway.mcp.discovery`:
+a notification in the handshake era, a `subscriptions/listen` event in 2026-07-28), keeps what
+the handshake said for the inspector, and when the server fails to
 start or its connection dies, marks it down with a reason and reconnects with exponential
 backoff. A call that waits for a restarting server cuts the backoff short (`ready()`).
 Everything it reports passes the redactor first.
@@ -22,9 +23,7 @@ from typing import Any, TextIO
 import anyio
 from mcp import Client
 from mcp.client.session import IncomingMessage
-from mcp.client.subscriptions import ListenNotSupportedError
-from mcp.shared.exceptions import MCPError
-from mcp.types import CONNECTION_CLOSED, Tool, ToolListChangedNotification
+from mcp.types import Tool, ToolListChangedNotification
 
 from gateway.config import ServerConfig, StdioServerConfig
 from gateway.mcp.connection import (
@@ -36,6 +35,7 @@ from gateway.mcp.connection import (
     output_tail,
     stderr_scratch,
 )
+from gateway.mcp.discovery import list_tools, listen_for_changes
 from gateway.mcp.traffic import Tap
 from gateway.redact import Redactor
 from gateway.vocabulary.tools import ServerDetails, ServerState, ServerStatus
@@ -48,7 +48,6 @@ def _clip(line: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-_MAX_PAGES = 1000  # a paginator that never ends must not hang discovery
 _RESTART_ATTEMPTS = 3  # a server that was up is "restarting" for this many failed attempts, then "down"
 
 
@@ -270,7 +269,9 @@ class ServerSupervisor:
                     async with self._client(stderr) as client, anyio.create_task_group() as tasks:
                         # Subscribe before listing, so no change between the two is missed.
                         with anyio.move_on_after(self.config.timeout):
-                            await tasks.start(self._listener, client)
+                            await tasks.start(
+                                listen_for_changes, client, self.name, self._relist, self._backoff_initial
+                            )
                         await self._list(client)
                         deadline.deadline = math.inf
                         self.client, self.protocol_version = client, client.protocol_version
@@ -333,19 +334,7 @@ class ServerSupervisor:
         )
 
     async def _list(self, client: Client) -> None:
-        tools: list[Tool] = []
-        cursor: str | None = None
-        seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
-            page = await client.list_tools(cursor=cursor)
-            tools += page.tools
-            cursor = page.next_cursor
-            if not cursor or cursor in seen:
-                break
-            seen.add(cursor)
-        allowed = self.config.tools
-        unique = {t.name: t for t in reversed(tools)}  # the first listing of a name wins
-        self.listed = [unique[t.name] for t in tools if allowed.allows(t.name) and unique[t.name] is t]
+        self.listed = await list_tools(client, self.config.tools)
         self._changes(tools_changed=True)
 
     async def _refresher(self, client: Client) -> None:
@@ -361,37 +350,9 @@ class ServerSupervisor:
                     "MCP server %s: re-listing tools failed: %s", self.name, self._redact(str(exc))
                 )
 
-    async def _listener(
-        self, client: Client, *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED
-    ) -> None:
-        """2026-07-28 servers announce list changes on a `subscriptions/listen` stream."""
-        started = False
-
-        def ready() -> None:
-            nonlocal started
-            if not started:
-                started = True
-                task_status.started()
-
-        while True:
-            try:
-                async with client.listen(tools_list_changed=True) as subscription:
-                    ready()
-                    async for _event in subscription:
-                        if self._refresh is not None:
-                            self._refresh.set()
-            except ListenNotSupportedError:
-                ready()
-                return  # handshake era: the notification reaches on_message instead
-            except MCPError as exc:
-                if exc.code != CONNECTION_CLOSED:
-                    logger.info("MCP server %s does not offer subscriptions/listen: %s", self.name, exc)
-                ready()
-                return
-            except Exception as exc:  # the stream dropped: listen again (a dead connection ends this task)
-                logger.info("MCP server %s: listen stream ended: %s", self.name, exc)
-            ready()
-            await anyio.sleep(self._backoff_initial)
+    def _relist(self) -> None:
+        if self._refresh is not None:
+            self._refresh.set()
 
     def _set_state(self, state: ServerState, error: str | None) -> None:
         self.state, self.error = state, self._redact.output(error) if error else None

@@ -7,12 +7,10 @@ connection (ids restart with each connection), so it carries the method it answe
 the server took. The log is bounded per server (entries and characters; the oldest go first),
 and a message longer than `MAX_MESSAGE_CHARS` is kept cut, with its full length noted.
 
-What the log shows is masked (known secrets, URL credentials and query values) by the
-redactor of the moment, on the structure of each message, never on its JSON text (a masked
-URL must not break the JSON around it). A message kept whole is masked when it is first read,
-and a search runs on the masked form, so it cannot find a masked value either. A message cut
-to size is masked before it is cut, so no secret is kept half. Recording itself only
-serializes: it runs on every call, looked at or not. A call that wants its own `tools/call`
+What the log shows is masked (`gateway.mcp.traffic_entry`): a message kept whole when it is
+first read, and a search runs on the masked form, so it cannot find a masked value either; a
+message cut to size is masked before it is cut, so no secret is kept half. Recording itself
+only serializes: it runs on every call, looked at or not. A call that wants its own `tools/call`
 exchange (the inspector checks the server's structured content as it was sent) runs inside
 `capturing()`; the tap hands that request and its response to it.
 
@@ -32,19 +30,15 @@ from collections.abc import AsyncGenerator, Generator, Iterable
 from contextlib import asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import anyio
 from mcp.types import JSONRPCMessage, JSONRPCNotification, JSONRPCRequest, JSONRPCResponse
 
+from gateway.mcp.traffic_entry import Direction, Kind, TrafficEntry
 from gateway.redact import Redactor
-from gateway.vocabulary.json import is_array, is_object
 
 logger = logging.getLogger(__name__)
-
-Direction = Literal["out", "in"]
-"""`out`: from the gateway to the server; `in`: from the server to the gateway."""
-Kind = Literal["request", "response", "error", "notification"]
 
 MAX_ENTRIES = 500
 """Entries kept per server."""
@@ -55,129 +49,6 @@ MAX_MESSAGE_CHARS = 64_000
 _FOLLOW_BUFFER = 1000
 _CUT_MARGIN = 4096  # masked beyond the cut too, so a secret across it is recognised whole
 _PENDING_LIMIT = 1000  # per connection: requests never answered must not grow the table forever
-
-
-class TrafficEntry:
-    """One JSON-RPC message as it passed; `shown(redactor)` is what the inspector may see of it."""
-
-    __slots__ = (
-        "_masked",
-        "at",
-        "connection",
-        "direction",
-        "duration_ms",
-        "id",
-        "kind",
-        "method",
-        "seq",
-        "server",
-        "size",
-        "text",
-    )
-
-    def __init__(
-        self,
-        *,
-        seq: int,
-        server: str,
-        connection: int,
-        at: float,
-        direction: Direction,
-        kind: Kind,
-        method: str | None,
-        id: str | int | None,
-        text: str,
-        size: int,
-        duration_ms: float | None = None,
-    ) -> None:
-        self.seq = seq
-        self.server = server
-        self.connection = connection
-        """Which connection to the server carried it (a reconnect is a new one)."""
-        self.at = at
-        """Wall-clock time (seconds since the epoch)."""
-        self.direction: Direction = direction
-        self.kind: Kind = kind
-        self.method = method
-        """The method of a request or notification, and of the request a response answers."""
-        self.id = id
-        self.text = text
-        """The message as JSON; when cut to MAX_MESSAGE_CHARS, masked first."""
-        self.size = size
-        """The message's full length in characters."""
-        self.duration_ms = duration_ms
-        """For a response or error: the time since its request passed."""
-        self._masked: tuple[Redactor, Any, str] | None = None
-
-    @property
-    def truncated(self) -> bool:
-        """The message was longer than the log keeps."""
-        return self.size > len(self.text)
-
-    def shown(self, redactor: Redactor) -> tuple[Any, str]:
-        """The message masked by `redactor` (None when cut), and its masked text (what a search reads)."""
-        cached = self._masked
-        if cached is not None and cached[0] is redactor:
-            return cached[1], cached[2]
-        message: Any = None
-        if self.truncated:
-            text = self.text  # masked before it was cut
-        else:
-            try:
-                message = mask(redactor, json.loads(self.text))
-                text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
-            except ValueError:
-                text = redactor.output(self.text)
-        self._masked = (redactor, message, text)
-        return message, text
-
-    def as_json(self, redactor: Redactor) -> dict[str, Any]:
-        """The entry for the inspector: the message masked, or its kept start as text."""
-        message, text = self.shown(redactor)
-        return {
-            "seq": self.seq,
-            "server": self.server,
-            "connection": self.connection,
-            "at": self.at,
-            "direction": self.direction,
-            "kind": self.kind,
-            "method": self.method,
-            "id": self.id,
-            "duration_ms": self.duration_ms,
-            "size": self.size,
-            "message": message,
-            "text": text if message is None else None,
-            "truncated": self.truncated,
-        }
-
-    def matches(
-        self,
-        *,
-        server: str | None,
-        method: str | None,
-        kind: str | None,
-        text: str | None,
-        redactor: Redactor,
-    ) -> bool:
-        """True when the entry passes every filter given (method and text match as substrings, the
-        text in the masked message: a search finds nothing the inspector would not show)."""
-        return (
-            (server is None or self.server == server)
-            and (kind is None or self.kind == kind)
-            and (method is None or method.lower() in (self.method or "").lower())
-            and (text is None or text.lower() in self.shown(redactor)[1].lower())
-        )
-
-
-def mask(redactor: Redactor, value: Any) -> Any:
-    """A JSON value with every string in it, keys included, passed through `redactor`."""
-    if isinstance(value, str):
-        return redactor(value)
-    if is_object(value):
-        return {redactor(key): mask(redactor, inner) for key, inner in value.items()}
-    if is_array(value):
-        return [mask(redactor, inner) for inner in value]
-    return value
 
 
 class Capture:
