@@ -82,7 +82,8 @@ class CallOutcome:
         return self.result is not None and not self.result.is_error
 
 
-def _ms_since(start: float) -> float:
+def ms_since(start: float) -> float:
+    """Milliseconds since `start` (a `time.monotonic()` reading), to the microsecond."""
     return round((time.monotonic() - start) * 1000, 3)
 
 
@@ -123,16 +124,16 @@ class ToolCaller:
                 result = await self.registry.call(tool, checked, progress=progress)
             except ToolCallError as exc:
                 outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
-                timings = {"call": _ms_since(started)}
+                timings = {"call": ms_since(started)}
                 rendering = time.monotonic()
                 rendered = self.renderer.error(*failure_text(tool, exc), tool=tool)
-                timings["render"] = _ms_since(rendering)
+                timings["render"] = ms_since(rendering)
                 return CallOutcome(tool, arguments, rendered, error=str(exc), timings=timings)
             outcome, detail = ("error", result_text(result)) if result.is_error else ("ok", None)
-            timings = {"call": _ms_since(started)}
+            timings = {"call": ms_since(started)}
             rendering = time.monotonic()
             rendered = self.renderer.result(tool, arguments, result, siblings=self.siblings(tool))
-            timings["render"] = _ms_since(rendering)
+            timings["render"] = ms_since(rendering)
             return CallOutcome(tool, arguments, rendered, result=result, timings=timings)
         finally:
             # Shielded: an interrupted call is recorded too, though its task is being cancelled.

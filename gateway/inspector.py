@@ -17,7 +17,7 @@ from typing import Any
 from mcp.types import JSONRPCMessage, JSONRPCResponse
 from referencing.exceptions import Unresolvable
 
-from gateway.calls import CallOrigin, ToolCaller
+from gateway.calls import CallOrigin, ToolCaller, ms_since
 from gateway.mcp.traffic import capturing
 from gateway.mcp.validation import schema_validator
 from gateway.planning.arguments import prepare_arguments
@@ -106,13 +106,13 @@ async def inspect_call(
     else:
         prepared = prepare_arguments(tool, arguments or {})
     report = CallReport(tool=tool.qualified, arguments=prepared.values)
-    report.timings["validate"] = _ms_since(started)
+    report.timings["validate"] = ms_since(started)
     if not prepared.ok:
         report.problems = prepared.problems
         rendered = caller.renderer.form(tool, values=prepared.values, problems=prepared.problems)
         report.widget = rendered.widget.model_dump(mode="json", exclude_none=True)
         report.copy_text, report.chosen_by = rendered.copy_text, rendered.chosen_by
-        report.timings["total"] = _ms_since(started)
+        report.timings["total"] = ms_since(started)
         return report
     with capturing() as exchange:
         outcome = await caller.call(
@@ -127,17 +127,15 @@ async def inspect_call(
     report.response = response.as_json(shown)["message"] if response else None
     if response is not None and response.duration_ms is not None:
         report.timings["server"] = response.duration_ms
-    # Checked as the server sent it; shown masked, as everything the gateway reports.
-    sent = _result_of(exchange.response_message)
-    if sent is None and outcome.result is not None:
-        sent = outcome.result.model_dump(by_alias=True, mode="json", exclude_none=True)
-    wire = report.response.get("result") if is_object(report.response) else None
-    report.result = wire if wire is not None else sent
-    report.output_check = check_output(tool, sent)
+    # As the server sent it, else as the SDK parsed it (the API masks the whole report).
+    report.result = _result_of(exchange.response_message)
+    if report.result is None and outcome.result is not None:
+        report.result = outcome.result.model_dump(by_alias=True, mode="json", exclude_none=True)
+    report.output_check = check_output(tool, report.result)
     rendered = outcome.rendered
     report.widget = rendered.widget.model_dump(mode="json", exclude_none=True)
     report.copy_text, report.chosen_by = rendered.copy_text, rendered.chosen_by
-    report.timings["total"] = _ms_since(started)
+    report.timings["total"] = ms_since(started)
     return report
 
 
@@ -174,7 +172,3 @@ def _result_of(message: JSONRPCMessage | None) -> dict[str, Any] | None:
     dumped = message.model_dump(by_alias=True, mode="json", exclude_none=True)
     result = dumped.get("result")
     return result if is_object(result) else None
-
-
-def _ms_since(start: float) -> float:
-    return round((time.monotonic() - start) * 1000, 3)

@@ -7,28 +7,12 @@
 // markdown.js (no HTML, no remote images), widgets through widgets.js. The page's Content
 // Security Policy forbids inline script and remote loads besides.
 
-import { ChatKitClient, ChatKitError, storeToken } from "./protocol.js";
+import { ChatKitClient, ChatKitError } from "./protocol.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderWidget } from "./widgets.js";
+import { el, tokenForm } from "./dom.js";
 
 const PAGE = 20;
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key === "text") node.textContent = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key in node && key !== "list") node[key] = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 function shortDate(iso) {
   const date = new Date(iso);
@@ -557,26 +541,13 @@ export class ChatPane {
   }
 
   askToken(message, again) {
-    const token = el("input", { type: "password", "aria-label": "Access token", autocomplete: "off" });
-    const form = el(
-      "form",
-      {
-        class: "cp-token",
-        onsubmit: (event) => {
-          event.preventDefault();
-          storeToken(token.value.trim());
-          this.clearStatus();
-          this.loadThreads(false);
-          if (again) again();
-        },
-      },
-      el("span", {}, message),
-      token,
-      el("button", { type: "submit" }, "Sign in"),
-    );
+    const signedIn = () => {
+      this.clearStatus();
+      this.loadThreads(false);
+      if (again) again();
+    };
     this.status.dataset.kind = "error";
-    this.status.replaceChildren(form);
-    token.focus();
+    this.status.replaceChildren(tokenForm(message, "cp-token", signedIn));
   }
 
   showStatus(kind, text, again = null) {

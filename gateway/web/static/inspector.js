@@ -3,29 +3,14 @@
 // exchange beside the widget it renders as, the live MCP traffic log, and the chat pane.
 // Reads the JSON endpoints under /api (see /openapi.json).
 
-import { authHeaders, ChatKitError, readEvents, storeToken } from "./protocol.js";
+import { authHeaders, ChatKitError, readEvents } from "./protocol.js";
 import { ChatPane } from "./chat.js";
 import { renderWidget } from "./widgets.js";
+import { el, tokenForm } from "./dom.js";
 
 const KEEP_TRAFFIC = 1000;
 /** Output lines that usually say what went wrong (shown in red among the rest). */
 const TELLING = /\b(error|exception|traceback|fatal|failed|failure|cannot|can't|denied|not found|missing|invalid|refused)\b/i;
-
-function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value === true ? "" : String(value));
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 /** A one-line glimpse of a traffic entry: the params, result or error it carries. */
 function preview(entry) {
@@ -140,10 +125,7 @@ class Inspector {
 
   fail(error, again) {
     if (error instanceof ChatKitError && error.status === 401) {
-      const token = el("input", { type: "password", "aria-label": "Access token" });
-      this.notice.replaceChildren(
-        el("form", { class: "in-token", onsubmit: (e) => { e.preventDefault(); storeToken(token.value.trim()); again(); } }, el("span", {}, error.message), token, el("button", { type: "submit" }, "Sign in")),
-      );
+      this.notice.replaceChildren(tokenForm(error.message, "in-token", again));
       return;
     }
     this.notice.replaceChildren(el("span", { class: "in-error" }, error.message), el("button", { type: "button", onclick: again }, "Try again"));
