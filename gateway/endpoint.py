@@ -21,12 +21,27 @@ from gateway.auth import Authenticator, Unauthenticated
 from gateway.errors import StoreUnavailableError
 from gateway.origin import OriginPolicy
 from gateway.server import GatewayServer
+from gateway.store.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 RETRY_AFTER_S = 5
 """What a 503 asks the client to wait while the store is down."""
+
+
+class Refused(Exception):
+    """A request refused before it was read; answered as `{"error": message}` with `status`."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+    def response(self) -> JSONResponse:
+        """The answer to the refused request."""
+        return _error(self.status, self.message, headers=self.headers)
 
 
 class ChatKitEndpoint:
@@ -40,20 +55,32 @@ class ChatKitEndpoint:
         self.origins = origins
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(self, request: Request) -> Response:
-        """Check where it comes from, authenticate, read a bounded body, and hand it to the ChatKit server."""
+    def admit(self, request: Request, *, json_body: bool = True) -> RequestContext:
+        """Who may send this request: where it comes from (403), who sends it (401), and, with
+        `json_body`, that its body is declared JSON (415); `Refused` otherwise. Reads no body.
+
+        POST /chatkit and every `/api` route are guarded by this one check.
+        """
         refusal = self.origins.refusal(request.headers)
         if refusal is not None:
-            return _error(403, refusal)
+            raise Refused(403, refusal)
         try:
             context = self.auth.authenticate(request.headers, request.client.host if request.client else None)
         except Unauthenticated as exc:
-            return _error(401, str(exc), headers={"WWW-Authenticate": "Bearer"})
+            raise Refused(401, str(exc), {"WWW-Authenticate": "Bearer"}) from None
         media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media_type != "application/json":
+        if json_body and media_type != "application/json":
             # A browser sends text/plain (or a form) cross-site without a preflight: only JSON is ours.
             shown = f"Content-Type {media_type}" if media_type else "no Content-Type"
-            return _error(415, f"expected a JSON body with Content-Type: application/json, got {shown}")
+            raise Refused(415, f"expected a JSON body with Content-Type: application/json, got {shown}")
+        return context
+
+    async def __call__(self, request: Request) -> Response:
+        """Check where it comes from, authenticate, read a bounded body, and hand it to the ChatKit server."""
+        try:
+            context = self.admit(request)
+        except Refused as refused:
+            return refused.response()
         body = await self.read_body(request)
         if body is None:
             return _error(413, f"the request body is larger than {self.max_body_bytes} bytes")

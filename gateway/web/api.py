@@ -25,9 +25,8 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from gateway.auth import Unauthenticated
 from gateway.calls import ToolCaller
-from gateway.endpoint import SSE_HEADERS, ChatKitEndpoint
+from gateway.endpoint import SSE_HEADERS, ChatKitEndpoint, Refused
 from gateway.errors import UnknownToolError
 from gateway.inspector import inspect_call
 from gateway.store.context import RequestContext
@@ -39,16 +38,6 @@ LIVE_POLL_S = 0.5
 """How often an idle live stream looks whether the gateway is stopping (it then ends at once)."""
 
 logger = logging.getLogger(__name__)
-
-
-class ApiError(Exception):
-    """A refusal with its status; answered as `{"error": message}`."""
-
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = headers
 
 
 class ErrorBody(BaseModel):
@@ -143,28 +132,15 @@ class TrafficPage(BaseModel):
 
 
 def _guard(request: Request) -> RequestContext:
-    """As POST /chatkit: where the request comes from, then who sends it, then (for a POST) that
-    the body is declared JSON. Runs before any body is read (`install_api` set the endpoint)."""
-    endpoint = _endpoint(request)
-    refusal = endpoint.origins.refusal(request.headers)
-    if refusal is not None:
-        raise ApiError(403, refusal)
-    try:
-        context = endpoint.auth.authenticate(request.headers, request.client.host if request.client else None)
-    except Unauthenticated as exc:
-        raise ApiError(401, str(exc), {"WWW-Authenticate": "Bearer"}) from None
-    if request.method == "POST":
-        media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-        if media_type != "application/json":
-            shown = f"Content-Type {media_type}" if media_type else "no Content-Type"
-            raise ApiError(415, f"expected a JSON body with Content-Type: application/json, got {shown}")
-    return context
+    """As POST /chatkit (the same check, `ChatKitEndpoint.admit`); a POST's body must be declared
+    JSON. Runs before any body is read (`install_api` set the endpoint)."""
+    return _endpoint(request).admit(request, json_body=request.method == "POST")
 
 
 def _admin(request: Request, user: Annotated[RequestContext, Depends(_guard)]) -> RequestContext:
     """The guard, and the caller may see every user's traffic (`auth.admins`)."""
     if not _endpoint(request).auth.is_admin(user):
-        raise ApiError(
+        raise Refused(
             403,
             f"the MCP traffic log shows every user's calls: user {user.user_id!r} is not in auth.admins",
         )
@@ -186,9 +162,9 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
     (read at each request: a reload that changes `auth` applies at once)."""
     app.state.chatkit_endpoint = endpoint
 
-    @app.exception_handler(ApiError)
-    async def refused(_request: Request, exc: ApiError) -> JSONResponse:  # pyright: ignore[reportUnusedFunction]
-        return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
+    @app.exception_handler(Refused)
+    async def refused(_request: Request, exc: Refused) -> JSONResponse:  # pyright: ignore[reportUnusedFunction]
+        return exc.response()
 
     errors: dict[int | str, dict[str, Any]] = {
         code: {"model": ErrorBody} for code in (401, 403, 404, 409, 415)
@@ -200,7 +176,7 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         try:
             return registry.resolve(name)
         except UnknownToolError:
-            raise ApiError(404, f"no tool named {name!r}: GET /api/tools lists them") from None
+            raise Refused(404, f"no tool named {name!r}: GET /api/tools lists them") from None
 
     @router.get(
         "/servers",
@@ -243,7 +219,7 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
         info = tool_named(tool)
         body = await _call_request(request, endpoint.max_body_bytes)
         if info.destructive and not body.confirmed:
-            raise ApiError(
+            raise Refused(
                 409, f"{info.qualified} is marked destructive: send confirmed: true to call it anyway"
             )
         try:
@@ -252,7 +228,7 @@ def install_api(app: FastAPI, endpoint: ChatKitEndpoint, caller: ToolCaller) -> 
             )
         except Exception as exc:  # the chat would show an error card; here the caller reads a sentence
             logger.exception("the inspector's call of %s failed", info.qualified)
-            raise ApiError(502, caller.redact(f"calling {info.qualified} failed: {exc}")) from None
+            raise Refused(502, caller.redact(f"calling {info.qualified} failed: {exc}")) from None
         # Masked as everything the gateway reports (the output check ran on what the server sent).
         view = CallView.model_validate(caller.redact.value(report.as_json()))
         if report.problems:  # the report still shows them, on the form they came from
@@ -317,7 +293,7 @@ async def _call_request(request: Request, limit: int) -> CallRequest:
     """The body of a call, read only after the guard and never past `limit` bytes."""
     body = await ChatKitEndpoint.read_body_of(request, limit)
     if body is None:
-        raise ApiError(413, f"the request body is larger than {limit} bytes")
+        raise Refused(413, f"the request body is larger than {limit} bytes")
     try:
         return CallRequest.model_validate_json(body or b"{}")
     except ValidationError as exc:
@@ -325,7 +301,7 @@ async def _call_request(request: Request, limit: int) -> CallRequest:
             f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
             for e in exc.errors(include_url=False)[:3]
         )
-        raise ApiError(400, f"not a valid call: {problems}") from None
+        raise Refused(400, f"not a valid call: {problems}") from None
 
 
 def _server_view(details: ServerDetails, *, with_output: bool) -> ServerView:
