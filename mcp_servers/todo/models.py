@@ -70,3 +70,11 @@ class Deleted(BaseModel):
     deleted: bool
     id: int
     title: str
+
+
+class OpenTasks(BaseModel):
+    """The `todo://tasks` resource: pending tasks, most urgent first."""
+
+    tasks: list[Task]
+    total: int = Field(description="How many tasks are pending in all.")
+    truncated: bool = Field(description="True when `tasks` holds only the most urgent part of them.")

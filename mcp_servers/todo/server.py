@@ -3,11 +3,14 @@
 Every tool returns `structuredContent` matching its output schema plus a one-line text for
 clients that read text only. Mistakes are results, not crashes: an unknown id or a bad
 argument comes back as `isError: true` with a one-line message naming the id or the field.
+
+It also serves the prompt `plan_week` (prompts.py), the resources `todo://tasks` and
+`todo://tasks/{id}` (resources.py), completions for their arguments, and tells subscribers
+of both protocol eras when a tool changes a task (changes.py).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator, Generator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
@@ -15,13 +18,26 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import anyio
-from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from mcp.types import CallToolResult, InputRequiredResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field, StringConstraints, ValidationError
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.types import (
+    CallToolResult,
+    Completion,
+    CompletionArgument,
+    CompletionContext,
+    PromptReference,
+    ResourceTemplateReference,
+    TextContent,
+    ToolAnnotations,
+)
+from pydantic import BaseModel, Field, StringConstraints
 from sqlalchemy.exc import OperationalError
 
+from mcp_servers.todo.base import TodoMCPServer
+from mcp_servers.todo.changes import TASK_URI_TEMPLATE, TaskEvents
 from mcp_servers.todo.models import Deleted, Priority, Status, Task, TaskPage, TaskResult
+from mcp_servers.todo.prompts import complete_focus, register_prompt
+from mcp_servers.todo.resources import complete_task_id, register_resources
 from mcp_servers.todo.store import BadCursor, TaskNotFound, TaskStore
 
 TaskId = Annotated[int, Field(ge=1, description="The id of the task (from add_task or list_tasks).")]
@@ -51,38 +67,6 @@ _ADD = ToolAnnotations(
 _DELETE = ToolAnnotations(
     read_only_hint=False, destructive_hint=True, idempotent_hint=False, open_world_hint=False
 )
-
-
-class _TodoServer(MCPServer[None]):
-    """MCPServer whose argument errors read as one line per call, naming each bad field."""
-
-    async def call_tool(
-        self, name: str, arguments: dict[str, Any], context: Context[None, Any] | None = None
-    ) -> CallToolResult | InputRequiredResult:
-        """Call a tool; pydantic's multi-line report on bad arguments becomes one line."""
-        try:
-            return await super().call_tool(name, arguments, context)
-        except ToolError as exc:
-            cause = exc.__cause__
-            if isinstance(cause, ValidationError) and not isinstance(exc, UnexpectedToolError):
-                # Keep the ValidationError as the cause: the SDK then logs field names only.
-                raise ToolError(f"Error executing tool {name}: {_argument_problems(cause)}") from cause
-            raise
-
-
-def _argument_problems(error: ValidationError) -> str:
-    """'invalid arguments: title is required; priority: Input should be ..., got "urgent"'."""
-    problems: list[str] = []
-    for problem in error.errors(include_url=False):
-        field = ".".join(str(part) for part in problem["loc"]) or "arguments"
-        if problem["type"] == "missing":
-            problems.append(f"{field} is required")
-        else:
-            given = json.dumps(problem["input"], default=str)
-            given = given if len(given) <= 60 else given[:57] + "..."
-            expected = " (expected YYYY-MM-DD)" if problem["type"].startswith("date") else ""
-            problems.append(f"{field}: {problem['msg']}{expected}, got {given}")
-    return "invalid arguments: " + "; ".join(problems)
 
 
 @contextmanager
@@ -125,6 +109,7 @@ def _unique(tags: list[str]) -> list[str]:
 def build_server(db_path: Path) -> MCPServer[None]:
     """The todo MCPServer, persisting to `db_path`."""
     store = TaskStore(db_path)
+    events = TaskEvents()
     sessions = 0
     lock = anyio.Lock()
 
@@ -146,13 +131,34 @@ def build_server(db_path: Path) -> MCPServer[None]:
                     if sessions == 0:
                         await store.close()
 
-    mcp = _TodoServer(
+    mcp = TodoMCPServer(
         "todo",
         instructions=(
-            "A task list. Add tasks, list and search them, update, complete, reopen or delete them by id."
+            "A task list. Add tasks, list and search them, update, complete, reopen or delete them by id. "
+            "Resources: todo://tasks (the open tasks) and todo://tasks/{id} (one task), both JSON; "
+            "prompt plan_week plans the week around the open tasks."
         ),
         lifespan=lifespan,
+        subscriptions=events.bus,
     )
+    register_resources(mcp, store, events)
+    register_prompt(mcp, store)
+
+    @mcp.completion()
+    async def complete(
+        ref: PromptReference | ResourceTemplateReference,
+        argument: CompletionArgument,
+        _context: CompletionContext | None,
+    ) -> Completion | None:
+        if isinstance(ref, PromptReference) and ref.name == "plan_week" and argument.name == "focus":
+            return await complete_focus(store, argument.value)
+        if (
+            isinstance(ref, ResourceTemplateReference)
+            and ref.uri == TASK_URI_TEMPLATE
+            and argument.name == "id"
+        ):
+            return await complete_task_id(store, argument.value)
+        return None
 
     @mcp.tool(
         title="Add task",
@@ -174,6 +180,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
                 due_date=due_date,
                 tags=_unique(tags or []),
             )
+        await events.changed(None, task)
         return _result(TaskResult(task=task), f"Added task {_describe(task)}")
 
     @mcp.tool(
@@ -247,7 +254,8 @@ def build_server(db_path: Path) -> MCPServer[None]:
                 "title, description, priority, due_date, clear_due_date, tags"
             )
         with _as_tool_errors():
-            task = await store.update(id, changes)
+            before, task = await store.change(id, changes)
+        await events.changed(before, task)
         return _result(TaskResult(task=task), f"Updated task {_describe(task)}")
 
     @mcp.tool(
@@ -257,7 +265,8 @@ def build_server(db_path: Path) -> MCPServer[None]:
     )
     async def complete_task(id: TaskId) -> Annotated[CallToolResult, TaskResult]:
         with _as_tool_errors():
-            task = await store.update(id, {"status": "completed"})
+            before, task = await store.change(id, {"status": "completed"})
+        await events.changed(before, task)
         return _result(TaskResult(task=task), f"Completed task {_describe(task)}")
 
     @mcp.tool(
@@ -267,7 +276,8 @@ def build_server(db_path: Path) -> MCPServer[None]:
     )
     async def reopen_task(id: TaskId) -> Annotated[CallToolResult, TaskResult]:
         with _as_tool_errors():
-            task = await store.update(id, {"status": "pending"})
+            before, task = await store.change(id, {"status": "pending"})
+        await events.changed(before, task)
         return _result(TaskResult(task=task), f"Reopened task {_describe(task)}")
 
     @mcp.tool(
@@ -278,6 +288,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
     async def delete_task(id: TaskId) -> Annotated[CallToolResult, Deleted]:
         with _as_tool_errors():
             task = await store.delete(id)
+        await events.changed(task, None)
         deleted = Deleted(deleted=True, id=task.id, title=task.title)
         return _result(deleted, f"Deleted task {task.id}: {task.title}")
 

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, event, func, inspect, literal, or_
+from sqlalchemy import Table, case, event, func, inspect, literal, or_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlmodel import SQLModel, col, select
 from typing_extensions import TypeIs
@@ -140,17 +140,23 @@ class TaskStore:
 
     async def update(self, task_id: int, changes: dict[str, Any]) -> Task:
         """Apply `changes` (field → new value) to a task; updated_at moves only if something changed."""
+        _before, after = await self.change(task_id, changes)
+        return after
+
+    async def change(self, task_id: int, changes: dict[str, Any]) -> tuple[Task, Task]:
+        """Like `update`, returning the task before and after (equal when nothing changed)."""
         async with self.engine.begin() as conn:
             row = await self._row(conn, task_id)
+            before = to_task(row)
             values = {key: value for key, value in _stored(changes).items() if getattr(row, key) != value}
             if not values:
-                return to_task(row)  # repeating a call changes nothing, not even updated_at
+                return before, before  # repeating a call changes nothing, not even updated_at
             if "status" in values:
                 values["completed_at"] = _now() if values["status"] == "completed" else None
             values["updated_at"] = _now()
             table = _table()
             await conn.execute(table.update().where(table.c.id == task_id).values(**values))
-            return to_task(TaskRow.model_validate({**row.model_dump(), **values}))
+            return before, to_task(TaskRow.model_validate({**row.model_dump(), **values}))
 
     async def delete(self, task_id: int) -> Task:
         """Remove a task and return what it was."""
@@ -194,6 +200,24 @@ class TaskStore:
         last = rows[-1].id if rows else None
         next_cursor = encode_cursor(last) if more and last is not None else None
         return [to_task(r) for r in rows], total, next_cursor
+
+    async def open_tasks(self, limit: int) -> tuple[list[Task], int]:
+        """Up to `limit` pending tasks, most urgent first, and how many are pending in all.
+
+        Most urgent: earliest due date first (undated last), then high before medium before
+        low priority, then oldest first.
+        """
+        pending = col(TaskRow.status) == "pending"
+        due = col(TaskRow.due_date)
+        rank = case({"high": 0, "medium": 1, "low": 2}, value=col(TaskRow.priority), else_=3)
+        query = (
+            select(TaskRow).where(pending).order_by(due.is_(None), due, rank, col(TaskRow.id)).limit(limit)
+        )
+        count_query = select(func.count()).select_from(TaskRow).where(pending)
+        async with self._reader.begin() as conn:
+            rows = [TaskRow.model_validate(dict(r)) for r in (await conn.execute(query)).mappings()]
+            total = (await conn.execute(count_query)).scalar_one()
+        return [to_task(r) for r in rows], total
 
     async def _row(self, conn: AsyncConnection, task_id: int) -> TaskRow:
         found = (await conn.execute(select(TaskRow).where(col(TaskRow.id) == task_id))).mappings().first()
