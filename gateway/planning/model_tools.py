@@ -40,12 +40,13 @@ from chatkit.types import (
 )
 from pydantic import BaseModel, PrivateAttr
 
-from gateway.calls import CallOrigin, CallOutcome, ToolCaller, interrupted_text, result_text, widget_item
+from gateway.calls import CallOrigin, CallOutcome, ToolCaller, interrupted_text, widget_item
 from gateway.config import ClientToolConfig
 from gateway.errors import UnknownToolError
 from gateway.planning.decisions import AskConfirmation, Call, ShowForm, plan_model_call
 from gateway.planning.history import note_item, tool_call_note
 from gateway.protocol import SAVE_TIMEOUT_S
+from gateway.render.blocks import model_text
 from gateway.store.context import RequestContext
 from gateway.vocabulary.json import is_object
 from gateway.vocabulary.tools import ToolInfo
@@ -277,7 +278,12 @@ def model_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def model_output(outcome: CallOutcome, limit: int = OUTPUT_CHARS) -> str:
-    """What the model is given of a call: what the person saw, and the data, bounded."""
+    """What the model is given of a call: what the person saw, and the data, bounded.
+
+    Content annotations (`gateway.render.blocks`): blocks for the assistant alone, which the
+    widget and its copy_text leave out, are given to the model: in `text`, or beside structured
+    content as `for_assistant`; blocks for the user alone are left out of `text` (the model
+    still sees what the person was shown, in `shown_to_user`)."""
     given: dict[str, Any] = {"shown_to_user": outcome.rendered.copy_text}
     result = outcome.result
     if result is None:
@@ -287,8 +293,11 @@ def model_output(outcome: CallOutcome, limit: int = OUTPUT_CHARS) -> str:
             given["is_error"] = True
         if result.structured_content is not None:
             given["structured_content"] = result.structured_content
+            hidden = model_text(result.content, assistant_only=True)
+            if hidden:
+                given["for_assistant"] = hidden[: limit // 2]
         else:
-            given["text"] = result_text(result) or ""
+            given["text"] = model_text(result.content) or ""
     text = json.dumps(given, ensure_ascii=False, default=str)
     if len(text) <= limit:
         return text

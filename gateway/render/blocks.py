@@ -1,16 +1,34 @@
 """MCP content blocks as widget parts: text, images, audio, embedded resources, resource links.
 
 Also the last resort for data nothing else understands: a JSON code block, cut to size.
+
+Content annotations decide who sees a block and in which order (`for_person`, `for_model`):
+
+- `audience`: a block whose audience is given and leaves out "user" (`["assistant"]`) is not
+  shown to the person: not in the widget, not in its copy_text. One whose audience leaves out
+  "assistant" (`["user"]`) is not put in the text the model is given (`model_text`); the model
+  still reads the widget's copy_text, i.e. what the person was shown. A missing or empty
+  audience means everyone.
+- `priority` (0..1, 1 = most important): the person's blocks are shown highest priority first.
+  A block without one counts as 0.5, the middle of the scale: the spec's "no statement", so a
+  block a server marks unimportant (below 0.5) goes after unannotated content and one it marks
+  important goes before. The sort is stable: equal priorities keep the server's order. The
+  model's text keeps the server's order.
+
+`Renderer.result` applies `for_person` once, before rules, templates and generic rendering,
+so all of them (and the copy_text) see the same blocks in the same order.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from mcp.types import (
     AudioContent,
+    CallToolResult,
     EmbeddedResource,
     ImageContent,
     ResourceLink,
@@ -26,6 +44,90 @@ MAX_IMAGE_CHARS = 2_000_000
 _PREVIEW_CHARS = 1500
 _MIME = re.compile(r"^[\w.+-]+/[\w.+-]+$")
 _BASE64 = re.compile(r"^[A-Za-z0-9+/=\s]*$")
+DEFAULT_PRIORITY = 0.5
+"""The priority of a block that states none (see the module docstring)."""
+
+
+def _annotation(block: Any, name: str) -> Any:
+    annotations = getattr(block, "annotations", None)
+    return getattr(annotations, name, None) if annotations is not None else None
+
+
+def is_for(block: Any, role: str) -> bool:
+    """Whether `role` ("user" or "assistant") is in the block's audience (a missing or empty
+    audience is everyone)."""
+    audience = _annotation(block, "audience")
+    if not isinstance(audience, (list, tuple)) or not audience:
+        return True
+    return role in audience
+
+
+def priority(block: Any) -> float:
+    """The block's priority, DEFAULT_PRIORITY when it states none (or none in 0..1)."""
+    value = _annotation(block, "priority")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        return DEFAULT_PRIORITY
+    return float(value)
+
+
+def for_person(blocks: Sequence[Any]) -> list[Any]:
+    """The blocks the person is shown, highest priority first (stable for equal priorities)."""
+    return sorted((b for b in blocks if is_for(b, "user")), key=priority, reverse=True)
+
+
+def for_model(blocks: Sequence[Any]) -> list[Any]:
+    """The blocks the model is given, in the server's order (user-only ones left out)."""
+    return [b for b in blocks if is_for(b, "assistant")]
+
+
+def person_view(result: CallToolResult) -> CallToolResult:
+    """`result` with its content as the person is shown it (`for_person`); the same object when
+    nothing changes."""
+    shown = for_person(result.content)
+    if len(shown) == len(result.content) and all(a is b for a, b in zip(shown, result.content, strict=True)):
+        return result
+    return result.model_copy(update={"content": shown})
+
+
+def model_text(blocks: Sequence[Any], *, assistant_only: bool = False) -> str | None:
+    """The text the model is given of a result's content (None when there is none): its text
+    blocks, and a text form of the other blocks meant for the assistant alone, which no widget
+    (so no copy_text) describes. `assistant_only`: only the blocks the person is not shown."""
+    texts: list[str] = []
+    for block in for_model(blocks):
+        hidden = not is_for(block, "user")
+        if assistant_only and not hidden:
+            continue
+        if isinstance(block, TextContent):
+            texts.append(block.text)
+        elif hidden:
+            texts.append(_text_form(block))
+    return "\n".join(texts) or None
+
+
+def _text_form(block: Any) -> str:
+    """A non-text block as text, for the model."""
+    if isinstance(block, (ImageContent, AudioContent)):
+        return f"[{block.type} ({block.mime_type}, {_size(len(block.data))})]"
+    if isinstance(block, EmbeddedResource):
+        res = block.resource
+        head = f"[resource {res.uri} ({res.mime_type or 'unknown type'})]"
+        if isinstance(res, TextResourceContents):
+            return f"{head}\n{res.text}"
+        return f"{head[:-1]}, {_size(len(res.blob))}]"
+    if isinstance(block, ResourceLink):
+        described = f": {block.description}" if block.description else ""
+        return f"[link {block.title or block.name} <{block.uri}>{described}]"
+    try:
+        return json.dumps(
+            block.model_dump(mode="json", by_alias=True, exclude_none=True)
+            if hasattr(block, "model_dump")
+            else block,
+            ensure_ascii=False,
+            default=str,
+        )
+    except (TypeError, ValueError, RecursionError):
+        return repr(block)
 
 
 def block_part(block: Any, ctx: Context) -> Part:

@@ -5,6 +5,10 @@ becomes a list (or a chart, for numbers over categories or time), an object a ca
 labelled fields. Then the content blocks: text as Markdown, images inline, audio described,
 resources previewed. Lists are cut to render.max_items rows and text to
 render.max_text_chars, each with a note of what was left out.
+
+The content blocks arrive already cut to those the person is shown, highest priority first
+(`Renderer.result` applies `blocks.person_view`); a result whose content was all for the
+assistant shows as "returned nothing to show".
 """
 
 from __future__ import annotations
@@ -94,7 +98,10 @@ def result_parts(result: CallToolResult, ctx: Context) -> list[Part]:
         parts.append(Part([note(more_note(len(blocks) - ctx.max_items, "more content blocks"))], ""))
     if not parts:
         parts.append(
-            Part([caption(f"{ctx.tool.label} returned nothing.")], f"{ctx.tool.qualified} returned nothing")
+            Part(
+                [caption(f"{ctx.tool.label} returned nothing to show.")],
+                f"{ctx.tool.qualified} returned nothing to show",
+            )
         )
     return parts
 

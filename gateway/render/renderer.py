@@ -4,6 +4,10 @@ A result is rendered by the first config rule that matches it, else by the templ
 after its tool (`<server>.<tool>.widget`), else generically. A rule or template that fails on
 a result logs a warning and falls back to generic rendering; generic rendering that fails
 falls back to a JSON code block. Nothing a server returns can make `result()` raise.
+
+Before any of them, the result's content is cut to what the person is shown, in the order
+they are shown it (`blocks.person_view`: content annotations `audience` and `priority`), so
+rules, templates, generic rendering and the copy_text all agree.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from gateway import safe_json
 from gateway.config.render import RenderConfig, RenderRule
 from gateway.errors import ConfigError
 from gateway.render import chrome
-from gateway.render.blocks import json_part
+from gateway.render.blocks import json_part, person_view
 from gateway.render.builtins import render_builtin
 from gateway.render.data import result_data
 from gateway.render.forms import build_form
@@ -57,7 +61,8 @@ class Renderer:
         *,
         siblings: Sequence[ToolInfo] = (),
     ) -> Rendered:
-        """The widget for a tool result: rules, then the tool's template, then generic."""
+        """The widget for a tool result: rules, then the tool's template, then generic
+        (each given only the content blocks the person is shown, highest priority first)."""
         ctx = Context(
             tool=tool,
             arguments=dict(arguments),
@@ -67,6 +72,7 @@ class Renderer:
             max_text_chars=self.config.max_text_chars,
         )
         try:
+            result = person_view(result)
             return self._result(result, ctx)
         except Exception as exc:
             logger.exception("rendering a result of %s failed; showing it as JSON", tool.qualified)
