@@ -31,6 +31,7 @@ from gateway.endpoint import ChatKitEndpoint
 from gateway.errors import ConfigError, StoreUnavailableError
 from gateway.mcp.registry import ToolRegistry
 from gateway.origin import OriginPolicy
+from gateway.planning.sampling import ModelSampler
 from gateway.redact import redact_logs
 from gateway.reload import ConfigReloader
 from gateway.render.renderer import Renderer
@@ -108,6 +109,7 @@ def create_app(
     )
     server = GatewayServer(store, caller, store.claims)
     server.use_model(config.model, config.client_tools)
+    registry.sampler = ModelSampler(config.model) if config.model else None
     endpoint = ChatKitEndpoint(
         server, Authenticator(config.auth), OriginPolicy(config), config.server.max_body_bytes
     )
@@ -124,6 +126,7 @@ def create_app(
         live.inspector = render_inspector_page(new.ui)
         live.retention_days = new.audit.retention_days
         server.use_model(new.model, new.client_tools)
+        registry.sampler = ModelSampler(new.model) if new.model else None
         redact_logs(new.redactor(), "uvicorn")
 
     reloader = (
@@ -144,6 +147,7 @@ def create_app(
                 if reloader is not None:
                     await background.start(reloader.run, config.server.watch_config)
                 yield
+                await server.questions.close()  # parked calls end before their servers do
                 background.cancel_scope.cancel()
         finally:
             await store.close()

@@ -10,27 +10,21 @@ server and recorded as interrupted.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import anyio
 from chatkit.types import (
-    ThreadItemAddedEvent,
-    ThreadItemDoneEvent,
-    ThreadItemUpdatedEvent,
-    ThreadStreamEvent,
     WidgetItem,
-    WidgetRootUpdated,
 )
 from mcp.types import CallToolResult, TextContent
 
 from gateway.errors import StoreUnavailableError, ToolCallError, ToolTimeoutError
+from gateway.mcp.channel import CallChannel
 from gateway.mcp.registry import ToolRegistry
 from gateway.redact import Redactor
 from gateway.render.renderer import Renderer
@@ -114,14 +108,16 @@ class ToolCaller:
         *,
         origin: CallOrigin,
         progress: Callable[[float, float | None, str | None], Any] | None = None,
+        channel: CallChannel | None = None,
     ) -> CallOutcome:
-        """Call, audit and render; never raises for a failed call."""
+        """Call, audit and render; never raises for a failed call. The server's questions and
+        log lines during the call go to `channel`."""
         arguments = checked.values
         started_at, started = datetime.now(UTC).replace(tzinfo=None), time.monotonic()
         outcome, detail = "interrupted", "the call was cancelled before it answered"
         try:
             try:
-                result = await self.registry.call(tool, checked, progress=progress)
+                result = await self.registry.call(tool, checked, progress=progress, channel=channel)
             except ToolCallError as exc:
                 outcome, detail = ("timeout" if isinstance(exc, ToolTimeoutError) else "failed"), str(exc)
                 timings = {"call": ms_since(started)}
@@ -173,50 +169,6 @@ class ToolCaller:
             pass  # the store's outage is reported once, by the store
         except Exception:
             logger.exception("could not record the audit entry of a %s call", tool.qualified)
-
-    async def stream(
-        self,
-        thread_id: str,
-        tool: ToolInfo,
-        arguments: CheckedArguments,
-        new_id: Callable[[], str],
-        *,
-        origin: CallOrigin,
-    ) -> AsyncIterator[ThreadStreamEvent]:
-        """Events that show the call live (a progress widget, if the server reports progress)
-        and end with its result widget."""
-        updates: asyncio.Queue[Rendered] = asyncio.Queue()
-
-        async def on_progress(progress: float, total: float | None, message: str | None) -> None:
-            updates.put_nowait(self.renderer.progress(tool, progress, total, message))
-
-        task = asyncio.ensure_future(self.call(tool, arguments, origin=origin, progress=on_progress))
-        item: WidgetItem | None = None
-        try:
-            while not task.done():
-                getter = asyncio.ensure_future(updates.get())
-                await asyncio.wait({task, getter}, return_when=asyncio.FIRST_COMPLETED)
-                if not getter.done():
-                    getter.cancel()
-                    continue
-                latest = getter.result()
-                while not updates.empty():  # a fast server may outrun the browser: show the newest
-                    latest = updates.get_nowait()
-                if item is None:
-                    item = widget_item(new_id(), thread_id, latest)
-                    yield ThreadItemAddedEvent(item=item)
-                else:
-                    yield ThreadItemUpdatedEvent(
-                        item_id=item.id, update=WidgetRootUpdated(widget=latest.widget)
-                    )
-            outcome = task.result()
-        finally:
-            if not task.done():  # the client went away: cancel the call on the server too
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-        final_id = item.id if item is not None else new_id()
-        yield ThreadItemDoneEvent(item=widget_item(final_id, thread_id, outcome.rendered))
 
 
 def failure_text(tool: ToolInfo, exc: ToolCallError) -> tuple[str, str]:

@@ -9,14 +9,11 @@ goes through `ToolCaller`, so every result is rendered and audited the same way.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-import anyio
 from chatkit.actions import Action
 from chatkit.store import Store
 from chatkit.types import (
@@ -35,7 +32,8 @@ from chatkit.types import (
     WidgetItem,
 )
 
-from gateway.calls import CallOrigin, CallOutcome, ToolCaller, interrupted_text, widget_item
+from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
+from gateway.chat_calls import CALL_ACTIONS, ChatCalls
 from gateway.config import ClientToolConfig, ModelConfig
 from gateway.errors import UnknownToolError
 from gateway.planning.arguments import prepare_arguments
@@ -53,13 +51,12 @@ from gateway.planning.decisions import (
 )
 from gateway.planning.history import action_note, note_item
 from gateway.planning.model import ModelPlanner
-from gateway.protocol import SAVE_TIMEOUT_S, ProtocolServer
+from gateway.protocol import ProtocolServer
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
 from gateway.vocabulary.actions import TOOL_CANCEL, TOOL_CONFIRM
 from gateway.vocabulary.json import object_or_empty
-from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +77,9 @@ class GatewayServer(ProtocolServer):
         self.caller = caller
         self.claims = claims
         self.registry = caller.registry
+        self.calls = ChatCalls(store, caller)
+        """Calls as thread events, with the questions their servers ask and the tasks they run."""
+        self.questions = self.calls.questions
         self.model: ModelPlanner | None = None
         """The model that holds conversations, when one is configured (else the command planner)."""
 
@@ -91,7 +91,7 @@ class GatewayServer(ProtocolServer):
             config,
             list(client_tools),
         ):
-            self.model = ModelPlanner(config, client_tools, self.caller, self.store)
+            self.model = ModelPlanner(config, client_tools, self.caller, self.store, self.questions)
 
     @property
     def renderer(self) -> Renderer:
@@ -134,7 +134,7 @@ class GatewayServer(ProtocolServer):
             case AskConfirmation(tool=tool, values=values):
                 yield self._widget_done(thread, context, self.renderer.confirm(tool, values))
             case Call(tool=tool, arguments=arguments, via=via):
-                async for event in self._stream_call(
+                async for event in self.calls.stream(
                     thread, context, tool, arguments, _origin(thread, context, via)
                 ):
                     yield event
@@ -183,6 +183,10 @@ class GatewayServer(ProtocolServer):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         payload = object_or_empty(action.payload)
+        if action.type in CALL_ACTIONS:  # answers and cancels, checked against the calls running here
+            async for event in self.calls.action(thread, action.type, payload, sender, context):
+                yield event
+            return
         decision = plan_action(action.type, payload, _dump(sender) if sender else None, self.registry)
         if isinstance(decision, Refuse):
             yield _refused(decision.message)
@@ -219,7 +223,7 @@ class GatewayServer(ProtocolServer):
         origin = _origin(thread, context, call.via, confirmed_by=confirmed_by)
         tool = call.tool
         if tool.read_only:  # nothing changes: show the answer as a new widget
-            async for event in self._stream_call(thread, context, tool, call.arguments, origin):
+            async for event in self.calls.stream(thread, context, tool, call.arguments, origin):
                 if isinstance(event, ThreadItemDoneEvent) and isinstance(event.item, WidgetItem):
                     note = self._action_note(thread, context, call, event.item.copy_text)
                     if note is not None:
@@ -227,8 +231,13 @@ class GatewayServer(ProtocolServer):
                 yield event
             return
         item_id = self.store.generate_item_id("message", thread, context)
-        async with self._saved_if_interrupted(thread, context, tool, item_id):
-            outcome = await self.caller.call(tool, call.arguments, origin=origin)
+        run = self.calls.run(thread, context, tool, call.arguments, origin)
+        async with self.calls.saved_if_interrupted(thread, context, tool, item_id):
+            async for event in run.events(self.calls.new_id(thread, context), result_id=item_id, final=False):
+                yield event
+        if run.parked is not None:  # the server asked the person: the answer's stream goes on
+            return
+        outcome = run.outcome
         note = self._action_note(thread, context, call, outcome.rendered.copy_text)
         if note is not None:
             yield note
@@ -291,41 +300,6 @@ class GatewayServer(ProtocolServer):
         origin = _origin(thread, context, "refresh")
         outcome = await self.caller.call(tool, arguments.checked(), origin=origin)
         return outcome.rendered if outcome.ok else None
-
-    # -- calls a stream may abandon ---------------------------------------------------------
-
-    async def _stream_call(
-        self,
-        thread: ThreadMetadata,
-        context: RequestContext,
-        tool: ToolInfo,
-        arguments: CheckedArguments,
-        origin: CallOrigin,
-    ) -> AsyncIterator[ThreadStreamEvent]:
-        """The call's events (live progress, then its widget); an interrupted call leaves an error item."""
-        item_id = self.store.generate_item_id("message", thread, context)
-        async with self._saved_if_interrupted(thread, context, tool, item_id):
-            async for event in self.caller.stream(thread.id, tool, arguments, lambda: item_id, origin=origin):
-                yield event
-
-    @contextlib.asynccontextmanager
-    async def _saved_if_interrupted(
-        self, thread: ThreadMetadata, context: RequestContext, tool: ToolInfo, item_id: str
-    ) -> AsyncGenerator[None, None]:
-        """If the stream is cancelled during the call (the gateway stopping, the client gone),
-        save an error item where the call's widget would have been, so the thread says so."""
-        try:
-            yield
-        except (asyncio.CancelledError, GeneratorExit):
-            rendered = self.renderer.error(*interrupted_text(tool), tool=tool)
-            with anyio.CancelScope(shield=True), anyio.move_on_after(SAVE_TIMEOUT_S):
-                try:
-                    await self.store.add_thread_item(
-                        thread.id, widget_item(item_id, thread.id, rendered), context
-                    )
-                except Exception as exc:
-                    logger.warning("could not save the interruption of %s: %s", tool.qualified, exc)
-            raise
 
     async def _load_widget(self, thread_id: str, item_id: str, context: RequestContext) -> WidgetItem | None:
         try:

@@ -107,3 +107,28 @@ def test_a_starter_prompt_mapping_reports_its_own_fields(tmp_path: Path) -> None
 def test_an_auth_section_needs_tokens_or_a_trusted_header(tmp_path: Path) -> None:
     [line] = problems(tmp_path, "auth: {}\n")
     assert line.startswith("auth: give `tokens` or `trusted_header`")
+
+
+def test_what_a_server_may_ask_of_the_gateway_is_checked_by_name(tmp_path: Path) -> None:
+    text = (
+        "mcp_servers:\n  todo:\n    command: python\n    sampling: sometimes\n"
+        "    log_level: loud\n    roots: [{uri: no-scheme}]\n"
+    )
+    found = problems(tmp_path, text)
+    assert "mcp_servers.todo.sampling: expected one of 'deny', 'ask' or 'allow', got 'sometimes'" in found
+    assert any(line.startswith("mcp_servers.todo.roots[0].uri: ") for line in found), found
+    assert any(
+        line.startswith("mcp_servers.todo.log_level: expected one of 'alert', 'critical', 'debug'")
+        and line.endswith("got 'loud'")
+        for line in found
+    ), found
+
+
+def test_a_root_given_as_a_directory_becomes_a_file_uri_named_after_it(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"mcp_servers:\n  todo:\n    command: python\n    roots: [{tmp_path / 'projects'}, 'git://host/repo']\n"
+    )
+    (projects, repo) = load_config(path).mcp_servers["todo"].roots
+    assert (projects.uri, projects.name) == ((tmp_path / "projects").as_uri(), "projects")
+    assert (repo.uri, repo.name) == ("git://host/repo", None)

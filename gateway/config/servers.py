@@ -48,14 +48,53 @@ _Strings = Annotated[list[str], BeforeValidator(_scalars_as_strings)]
 _StringMap = Annotated[dict[str, str], BeforeValidator(_scalars_as_strings)]
 
 
+LogLevel = Literal["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+
+
+class RootConfig(BaseModel):
+    """One root the gateway offers a server (`roots/list`): a `file://` URI and a name."""
+
+    model_config = _STRICT
+    uri: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://")
+    name: str | None = None
+
+
+def _root_from_path(value: Any) -> Any:
+    """A bare string is a directory: `/srv/data` → `file:///srv/data`; a URI stays as it is."""
+    if isinstance(value, str):
+        if "://" in value:
+            return {"uri": value}
+        return {"uri": Path(value).expanduser().absolute().as_uri(), "name": Path(value).name or value}
+    return value
+
+
 class _ServerBase(BaseModel):
     model_config = _STRICT
     timeout: float = Field(default=30.0, gt=0)
-    """Seconds one call may take before it is cancelled on the server."""
+    """Seconds one call may take before it is cancelled on the server (time a person takes
+    to answer the server's questions does not count)."""
     restart_wait: float = Field(default=10.0, ge=0)
     """Seconds a call waits for this server while it reconnects, before it fails."""
     enabled: bool = True
     tools: ToolFilter = Field(default_factory=ToolFilter)
+    sampling: Literal["deny", "ask", "allow"] = "ask"
+    """What the gateway does when this server asks the model for a completion
+    (`sampling/createMessage`): refuse, ask the person in the thread first, or just answer."""
+    roots: list[Annotated[RootConfig, BeforeValidator(_root_from_path)]] = Field(
+        default_factory=list[RootConfig]
+    )
+    """The roots answered to `roots/list` (directories or URIs); a reload that changes only
+    these tells the running server (`notifications/roots/list_changed`) instead of restarting it."""
+    log_level: LogLevel | None = None
+    """The least severe log message the server should send (`logging/setLevel`); unset: the
+    server's own default."""
+    ask_timeout: float = Field(default=600.0, gt=0)
+    """Seconds a question from this server (elicitation, sampling approval) waits for the
+    person before it is answered `cancel`."""
+
+    def same_but_roots(self, other: _ServerBase) -> bool:
+        """True when `other` differs from this configuration in its roots alone."""
+        return self.roots != other.roots and self.model_copy(update={"roots": other.roots}) == other
 
 
 class StdioServerConfig(_ServerBase):

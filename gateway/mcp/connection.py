@@ -33,6 +33,7 @@ from mcp.types import CONNECTION_CLOSED, Implementation
 from typing_extensions import TypeIs
 
 from gateway.config import RemoteServerConfig, ServerConfig, StdioServerConfig
+from gateway.mcp.client_side import ClientSide
 from gateway.mcp.tether import tethered
 from gateway.mcp.traffic import Tap
 from gateway.redact import redact_url
@@ -50,11 +51,13 @@ def open_client(
     on_eof: Callable[[], None],
     on_message: MessageHandlerFnT,
     tap: Tap | None = None,
+    answers: ClientSide | None = None,
 ) -> Client:
-    """An un-entered Client for `config`; `on_eof` fires when the server's stream ends, and `tap`
-    sees every message that passes."""
+    """An un-entered Client for `config`; `on_eof` fires when the server's stream ends, `tap`
+    sees every message that passes, and `answers` answers the server's requests."""
     transport = _watched(_transport(config, config_dir, stderr), on_eof, tap)
-    return Client(transport, message_handler=on_message, cache=None, client_info=CLIENT_INFO)
+    extra = answers.callbacks() if answers is not None else {}
+    return Client(transport, message_handler=on_message, cache=None, client_info=CLIENT_INFO, **extra)
 
 
 @contextlib.contextmanager

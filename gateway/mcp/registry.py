@@ -26,7 +26,6 @@ from mcp import Client
 from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
 from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult
-from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pydantic import ValidationError
 
 from gateway.config import ServerConfig
@@ -38,10 +37,14 @@ from gateway.errors import (
     ToolTimeoutError,
     UnknownToolError,
 )
+from gateway.mcp.channel import CallChannel, Channels
+from gateway.mcp.client_side import Sampler
 from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
+from gateway.mcp.liveness import ping_servers
 from gateway.mcp.naming import ToolIndex
 from gateway.mcp.output_schema import output_schema_mismatch
 from gateway.mcp.supervisor import ServerSupervisor
+from gateway.mcp.tasks import call_as_task, cancel_task, runs_as_task
 from gateway.mcp.traffic import TrafficLog
 from gateway.mcp.validation import validate_arguments
 from gateway.redact import Redactor
@@ -51,8 +54,6 @@ logger = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, float | None, str | None], Awaitable[None]]
 """Receives (progress, total, message) for each progress notification of a call."""
-
-_CALL_GRACE = 5.0  # the SDK times calls out; this bound only catches a wedged transport
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,12 @@ class ToolRegistry:
         self._connect_timeout = connect_timeout
         self.traffic = TrafficLog(redactor=self._redact)
         """Every server's recent MCP messages (the inspector reads them)."""
+        self.channels = Channels()
+        """The calls in flight that a server's questions and log lines go to."""
+        self.resource_updated: Callable[[str, str], None] = lambda _server, _uri: None
+        """Hears `notifications/resources/updated` (server, uri) of handshake-era subscriptions."""
+        self.sampler: Sampler | None = None
+        """What answers servers' sampling requests (the configured model), if anything."""
         self._servers = {name: self._supervisor(name, cfg) for name, cfg in servers.items()}
         self._index = ToolIndex(())
         self._listeners: list[Callable[[], None]] = []
@@ -101,6 +108,9 @@ class ToolRegistry:
             backoff_max=self._backoff[1],
             connect_timeout=self._connect_timeout,
             tap=self.traffic.tap(name),
+            channels=self.channels,
+            sampler=lambda: self.sampler,
+            on_resource_updated=lambda server, uri: self.resource_updated(server, uri),
         )
 
     # -- lifetime ---------------------------------------------------------------------------
@@ -144,11 +154,15 @@ class ToolRegistry:
             self._redact = redactor
             self.traffic.use_redactor(redactor)
         old = self._servers
+        rooted = [n for n in servers if n in old and old[n].config.same_but_roots(servers[n])]
         changes = ServerChanges(
             added=[n for n in servers if n not in old],
             removed=[n for n in old if n not in servers],
-            restarted=[n for n in servers if n in old and old[n].config != servers[n]],
+            restarted=[n for n in servers if n in old and old[n].config != servers[n] and n not in rooted],
         )
+        for name in rooted:  # new roots only: the running server is told, not restarted
+            old[name].config = servers[name]
+            self._task_group.start_soon(old[name].roots_changed, name=f"roots of {name}")
         fresh = {*changes.added, *changes.restarted}
         self._servers = {n: self._supervisor(n, cfg) if n in fresh else old[n] for n, cfg in servers.items()}
         for name in changes.removed:
@@ -227,13 +241,15 @@ class ToolRegistry:
         arguments: CheckedArguments | Mapping[str, Any] | None = None,
         *,
         progress: ProgressCallback | None = None,
+        channel: CallChannel | None = None,
     ) -> CallToolResult:
         """Validate the arguments (unless they are `CheckedArguments` for this tool), call the
         tool on its server, and return its result.
 
         A server that is restarting is waited for (at most its `restart_wait` seconds). A read-only
         or idempotent tool whose connection broke during the call is called once more after
-        the reconnect; any other such call fails with `may_have_run` set.
+        the reconnect; any other such call fails with `may_have_run` set. The server's questions
+        and log lines during the call go to `channel` (none: questions are refused).
         """
         info = tool if isinstance(tool, ToolInfo) else self.resolve(tool)
         server = self._servers.get(info.server)
@@ -249,12 +265,12 @@ class ToolRegistry:
         repeatable = info.read_only or bool(info.annotations and info.annotations.idempotent_hint)
         with server.in_call():  # a reload that replaces this server lets the call finish first
             try:
-                return await self._call_once(server, info, args, progress)
+                return await self._call_once(server, info, args, progress, channel)
             except ServerUnavailableError as exc:
                 if not (exc.may_have_run and repeatable):
                     raise
                 logger.info("calling %s again after its connection broke: %s", info.qualified, exc)
-                return await self._call_once(server, info, args, progress)
+                return await self._call_once(server, info, args, progress, channel)
 
     async def _call_once(
         self,
@@ -262,17 +278,23 @@ class ToolRegistry:
         info: ToolInfo,
         args: dict[str, Any],
         progress: ProgressCallback | None,
+        channel: CallChannel | None,
     ) -> CallToolResult:
         client = await server.ready()
         if client is None:
             raise ServerUnavailableError(f"{info.qualified} cannot be called: {server.unavailable()}")
         timeout = server.config.timeout
         callback = _progress_callback(progress) if progress is not None else None
+        channel = channel or CallChannel(server.name)
         try:
-            with anyio.move_on_after(timeout + _CALL_GRACE):
-                return await client.call_tool(
-                    info.name, args, read_timeout_seconds=timeout, progress_callback=callback
-                )
+            # The deadline is ours, not the SDK's: a question to the person moves it on.
+            with anyio.CancelScope(deadline=anyio.current_time() + timeout) as channel.scope:
+                with self.channels.opened(channel):
+                    if runs_as_task(client, info.task_support):
+                        return await call_as_task(
+                            client, server.name, info.name, args, report=channel.on_task
+                        )
+                    return await client.call_tool(info.name, args, progress_callback=callback)
         except MCPError as exc:
             if exc.code == REQUEST_TIMEOUT:
                 raise _timed_out(info, timeout) from None
@@ -312,33 +334,31 @@ class ToolRegistry:
                 f"{info.qualified}: the connection to {server.name} failed during the call",
                 may_have_run=True,
             ) from None
-        raise _timed_out(info, timeout)  # the SDK's own timeout did not fire: the transport is wedged
+        raise _timed_out(info, timeout)  # cancelled on the server by the SDK as the scope ended
+
+    def ask_timeout(self, server: str) -> float:
+        """Seconds a question from `server` waits for the person (its `ask_timeout`)."""
+        supervisor = self._servers.get(server)
+        return supervisor.config.ask_timeout if supervisor is not None else 600.0
+
+    async def cancel_task(self, server: str, task_id: str) -> str | None:
+        """Ask `server` to cancel one of its tasks; the task's status then (None: refused)."""
+        return await cancel_task(await self.client_for(server), task_id)
+
+    async def client_for(self, server: str) -> Client:
+        """The live client of `server` (waiting for one that is restarting), for requests other
+        than tool calls: prompts, resources, completions."""
+        supervisor = self._servers.get(server)
+        if supervisor is None:
+            raise ServerUnavailableError(f"there is no server named {server!r}")
+        client = await supervisor.ready()
+        if client is None:
+            raise ServerUnavailableError(supervisor.unavailable())
+        return client
 
     async def ping(self, timeout: float) -> dict[str, str | None]:
-        """Check every server that is up, concurrently: its name → None if it answered, else why not.
-
-        Handshake-era servers get an MCP `ping`; the 2026-07-28 protocol removed it, so those
-        are asked for the first page of their tools, the cheapest request every server serves.
-        """
-        answers: dict[str, str | None] = {}
-
-        async def one(server: ServerSupervisor, client: Client) -> None:
-            answers[server.name] = f"did not answer within {timeout:g} s"
-            with anyio.move_on_after(timeout):
-                try:
-                    if client.protocol_version in MODERN_PROTOCOL_VERSIONS:
-                        await client.list_tools()
-                    else:
-                        await client.session.send_ping()
-                    answers[server.name] = None
-                except Exception as exc:
-                    answers[server.name] = self._redact(f"a liveness check failed: {exc}")
-
-        async with anyio.create_task_group() as tasks:
-            for server in self._servers.values():
-                if server.state == "up" and server.client is not None:
-                    tasks.start_soon(one, server, server.client)
-        return answers
+        """Check every server that is up, concurrently: its name → None if it answered, else why not."""
+        return await ping_servers(self._servers.values(), timeout, self._redact)
 
     # -- changes ----------------------------------------------------------------------------
 

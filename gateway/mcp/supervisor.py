@@ -23,9 +23,11 @@ from typing import Any, TextIO
 import anyio
 from mcp import Client
 from mcp.client.session import IncomingMessage
-from mcp.types import Tool, ToolListChangedNotification
+from mcp.types import ResourceUpdatedNotification, Tool, ToolListChangedNotification
 
 from gateway.config import ServerConfig, StdioServerConfig
+from gateway.mcp.channel import Channels
+from gateway.mcp.client_side import ClientSide, Sampler
 from gateway.mcp.connection import (
     FATAL_TRANSPORT_ERRORS,
     describe_failure,
@@ -66,6 +68,9 @@ class ServerSupervisor:
         backoff_max: float,
         connect_timeout: float,
         tap: Tap | None = None,
+        channels: Channels | None = None,
+        sampler: Callable[[], Sampler | None] = lambda: None,
+        on_resource_updated: Callable[[str, str], None] = lambda _server, _uri: None,
     ) -> None:
         """`on_change(tools_changed)` is called after every change of state or of the tool list;
         `tap` records every message of each connection."""
@@ -86,6 +91,12 @@ class ServerSupervisor:
         self.instructions: str | None = None
         """The server's instructions from the handshake, if it gave any."""
         self._tap = tap
+        self._on_resource_updated = on_resource_updated
+        self._answers = (
+            ClientSide(name, lambda: self.config, channels, sampler, lambda: self._redact)
+            if channels
+            else None
+        )
         self._stderr: TextIO | None = None
         self._output: list[str] = []
         self._config_dir = config_dir
@@ -276,6 +287,8 @@ class ServerSupervisor:
                         deadline.deadline = math.inf
                         self.client, self.protocol_version = client, client.protocol_version
                         self._handshake(client)
+                        if self._answers is not None:
+                            await self._answers.connected(client)
                         if self._ever_up:  # its going down was logged: say that it is back
                             logger.info("MCP server %s is up again, %d tools", self.name, len(self.listed))
                         was_up = self._ever_up = True
@@ -315,10 +328,17 @@ class ServerSupervisor:
         self.capabilities = self._redact.value(caps.model_dump(by_alias=True, mode="json", exclude_none=True))
         self.instructions = self._redact.output(client.instructions) if client.instructions else None
 
+    async def roots_changed(self) -> None:
+        """Tell the connected server its roots changed."""
+        if self._answers is not None and self.client is not None:
+            await self._answers.roots_changed(self.client)
+
     def _client(self, stderr: TextIO | None) -> Client:
         async def on_message(message: IncomingMessage) -> None:
             if isinstance(message, ToolListChangedNotification) and self._refresh is not None:
                 self._refresh.set()
+            elif isinstance(message, ResourceUpdatedNotification):  # a subscription (handshake era)
+                self._on_resource_updated(self.name, str(message.params.uri))
             elif isinstance(message, FATAL_TRANSPORT_ERRORS):
                 self.lose(f"the connection failed: {message}")
             elif isinstance(message, Exception):
@@ -331,6 +351,7 @@ class ServerSupervisor:
             on_eof=lambda: self.lose(ended(self.config)),
             on_message=on_message,
             tap=self._tap,
+            answers=self._answers,
         )
 
     async def _list(self, client: Client) -> None:

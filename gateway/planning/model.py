@@ -51,6 +51,7 @@ from gateway.planning.history import HistoryConverter, load_history
 from gateway.planning.model_errors import EmptyReply, explain
 from gateway.planning.model_tools import ModelTools, TurnContext, stop_when_asked
 from gateway.planning.model_transport import CompleteStreams
+from gateway.questions import Questions
 from gateway.store.context import RequestContext
 
 logger = logging.getLogger(__name__)
@@ -98,12 +99,13 @@ class ModelPlanner:
         client_tools: Sequence[ClientToolConfig],
         caller: ToolCaller,
         store: Store[RequestContext],
+        questions: Questions | None = None,
     ) -> None:
         self.config = config
         self.client_tools = list(client_tools)
         self.caller = caller
         self.store = store
-        self.tools = ModelTools(caller)
+        self.tools = ModelTools(caller, questions)
         self._model: tuple[asyncio.AbstractEventLoop, Model] | None = None
 
     def model(self) -> Model:

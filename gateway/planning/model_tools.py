@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from chatkit.types import (
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
+    ThreadItemReplacedEvent,
     ThreadItemUpdatedEvent,
     ThreadStreamEvent,
     Workflow,
@@ -43,12 +44,16 @@ from pydantic import BaseModel, PrivateAttr
 from gateway.calls import CallOrigin, CallOutcome, ToolCaller, interrupted_text, widget_item
 from gateway.config import ClientToolConfig
 from gateway.errors import UnknownToolError
+from gateway.mcp.channel import CallChannel
 from gateway.planning.decisions import AskConfirmation, Call, ShowForm, plan_model_call
 from gateway.planning.history import note_item, tool_call_note
 from gateway.protocol import SAVE_TIMEOUT_S
+from gateway.questions import Questions
 from gateway.render.blocks import model_text
+from gateway.render.questions import answered_widget, question_widget
 from gateway.store.context import RequestContext
 from gateway.vocabulary.json import is_object
+from gateway.vocabulary.questions import Question, Reply
 from gateway.vocabulary.tools import ToolInfo
 
 logger = logging.getLogger(__name__)
@@ -105,8 +110,9 @@ class TurnContext(AgentContext[RequestContext]):
 class ModelTools:
     """Builds the function tools of one turn from the registry's tools and the client tools."""
 
-    def __init__(self, caller: ToolCaller) -> None:
+    def __init__(self, caller: ToolCaller, questions: Questions | None = None) -> None:
         self.caller = caller
+        self.questions = questions
         self._built: dict[str, tuple[ToolInfo, FunctionTool]] = {}
         """Each tool's function tool, kept while the registry keeps the same ToolInfo (until a
         change of its server's tools): building one costs about 20 µs, 10 ms a turn at 500 tools."""
@@ -224,7 +230,10 @@ class ModelTools:
             await show(task.model_copy(update={"content": f"{share}{': ' + message if message else ''}"}))
 
         origin = CallOrigin(user_id=turn.request_context.user_id, thread_id=turn.thread.id, via="model")
-        outcome = await self.caller.call(tool, call.arguments, origin=origin, progress=on_progress)
+        channel = CallChannel(tool.server, asker=self._asker(turn, tool) if self.questions else None)
+        outcome = await self.caller.call(
+            tool, call.arguments, origin=origin, progress=on_progress, channel=channel
+        )
         await show(
             CustomTask(
                 title=tool.qualified + ("" if outcome.ok else " failed"),
@@ -234,6 +243,25 @@ class ModelTools:
             )
         )
         return outcome
+
+    def _asker(self, turn: TurnContext, tool: ToolInfo) -> Callable[[Question], Awaitable[Reply]]:
+        """Asks in the turn's stream, which waits for the answer (a model turn cannot park)."""
+        questions = self.questions
+        assert questions is not None
+        timeout = self.caller.registry.ask_timeout(tool.server)
+
+        async def ask(question: Question) -> Reply:
+            asked = questions.ask(question, run=None, context=turn.request_context, timeout=timeout)
+            asked.thread_id, asked.item_id = turn.thread.id, turn.new_id()
+            shown = widget_item(asked.item_id, turn.thread.id, question_widget(question))
+            await turn.emit(ThreadItemDoneEvent(item=shown))
+            reply = await asked.reply
+            if reply.note:  # closed without the person: say so where the question was
+                closed = widget_item(asked.item_id, turn.thread.id, answered_widget(question, reply))
+                await turn.emit(ThreadItemReplacedEvent(item=closed))
+            return reply
+
+        return ask
 
 
 def _note(turn: TurnContext, content: object) -> ThreadItemDoneEvent:

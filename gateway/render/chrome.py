@@ -27,7 +27,13 @@ from gateway.render.widget import (
     text,
     title,
 )
-from gateway.vocabulary.actions import TOOL_CONFIRM, cancel_action, open_form_action, tool_call_action
+from gateway.vocabulary.actions import (
+    TOOL_CONFIRM,
+    cancel_action,
+    open_form_action,
+    task_cancel_action,
+    tool_call_action,
+)
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 PROGRESS_TEXT_ID = "progress-text"
@@ -173,3 +179,25 @@ def confirm(tool: ToolInfo, arguments: dict[str, Any], *, source: dict[str, Any]
     )
     args = ", ".join(f"{k}={compact(v, 60)}" for k, v in arguments.items())
     return finish(root, f"Confirm {tool.qualified}({args})?")
+
+
+_TASK_BADGES = {
+    "working": ("working", "info"),
+    "input_required": ("waiting for input", "warning"),
+    "completed": ("completed", "success"),
+    "failed": ("failed", "danger"),
+    "cancelled": ("cancelled", "secondary"),
+}
+
+
+def task_card(tool: ToolInfo, task_id: str, status: str, message: str | None) -> Rendered:
+    """A running MCP task: its status live, and Cancel while it may still be stopped."""
+    label, color = _TASK_BADGES.get(status, (status, "secondary"))
+    head = row(title(tool.label), badge(label, color), gap=2, align="center")
+    children: list[Node] = [head, caption(f"Task {task_id} on {tool.server}")]
+    if message:
+        children.append(text(message))
+    if status in ("working", "input_required"):
+        children.append(row(button("Cancel", task_cancel_action(task_id), style="secondary"), justify="end"))
+    said = f": {message}" if message else ""
+    return finish(card(*children, size="sm"), f"{tool.qualified} task {status}{said}")

@@ -79,6 +79,20 @@ def build_form(
     return finish(card(*children, size="md"), summary)
 
 
+def schema_fields(
+    schema: dict[str, Any], *, values: dict[str, Any] | None = None, problems: dict[str, str] | None = None
+) -> list[Node]:
+    """A form's fields for every property of `schema` (named ``input.<path>``), prefilled and
+    annotated: what a server's elicitation form shows, built as a tool's form is."""
+    values, problems = values or {}, problems or {}
+    fields = form_fields(schema)
+    placed, general = _place_problems(problems, [f.path for f in walk(fields)])
+    nodes: list[Node] = [text(msg, color="danger", size="sm") for msg in general]
+    for f in fields:
+        nodes.extend(_field_nodes(f, values, placed))
+    return nodes
+
+
 def _fixed_arguments(
     fields: list[FormField], values: dict[str, Any], problems: dict[str, str]
 ) -> dict[str, Any]:

@@ -59,3 +59,13 @@ TOOL_CANCEL = "tool.cancel"
 def cancel_action() -> dict[str, Any]:
     """An ActionConfig dict for the Cancel button of a confirmation card."""
     return {"type": TOOL_CANCEL, "payload": {}, "handler": "server", "loadingBehavior": "container"}
+
+
+TASK_CANCEL = "task.cancel"
+"""Cancels a running MCP task: payload ``{"task": <task id>}``, taken only for a task this
+gateway process runs for that thread and person."""
+
+
+def task_cancel_action(task_id: str) -> dict[str, Any]:
+    """An ActionConfig dict for the Cancel button of a running task's card."""
+    return {"type": TASK_CANCEL, "payload": {"task": task_id}, "handler": "server", "loadingBehavior": "self"}

@@ -30,6 +30,8 @@ class ToolInfo:
     """JSON schema of structuredContent, when declared."""
     annotations: ToolAnnotations | None = None
     """Hints: read-only, destructive, idempotent, open-world."""
+    task_support: str = "forbidden"
+    """Whether the tool runs as an MCP task: forbidden, optional or required (2025-11-25)."""
 
     @classmethod
     def from_tool(cls, server: str, tool: Tool, model_name: str | None = None) -> ToolInfo:
@@ -44,6 +46,7 @@ class ToolInfo:
             input_schema=dict(tool.input_schema) or {"type": "object"},
             output_schema=dict(tool.output_schema) if tool.output_schema is not None else None,
             annotations=annotations,
+            task_support=(tool.execution.task_support if tool.execution else None) or "forbidden",
         )
 
     @property

@@ -15,6 +15,7 @@ from typing import Any
 
 from gateway.config import RemoteServerConfig, StdioServerConfig
 from tests.conftest import EVERYTHING_JS, PARTNERS, ROOT
+from tests.support.events import wait_for_text
 from tests.support.net import free_port, wait_until_listening
 
 GROW_JS = Path(__file__).with_name("grow.cjs")
@@ -48,6 +49,10 @@ class HttpServer:
     port: int
     log: Path  # what it prints, every start appended
     process: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] | None = None
+    """Extra environment for the process."""
+    ready: str | None = None
+    """What the process prints once it listens (default: uvicorn's line for the port)."""
 
     @property
     def url(self) -> str:
@@ -62,9 +67,16 @@ class HttpServer:
         since = len(self.log.read_text(errors="replace")) if self.log.exists() else 0
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
-                [*self.argv, "--port", str(self.port)], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
+                [*self.argv, "--port", str(self.port)],
+                cwd=ROOT,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **self.env} if self.env else None,
             )
-        wait_until_listening(self.port, log=self.log, process=self.process, since=since)
+        if self.ready is None:
+            wait_until_listening(self.port, log=self.log, process=self.process, since=since)
+        else:
+            wait_for_text(self.log, self.ready, process=self.process, since=since, timeout=20)
 
     def kill(self) -> None:
         """SIGKILL: no goodbye to the clients."""
@@ -89,6 +101,21 @@ def http_server(module: str, *args: str) -> Iterator[HttpServer]:
     with tempfile.TemporaryDirectory(prefix="mcp-http-") as scratch:
         argv = [sys.executable, "-m", module, "--transport", "http", *args]
         server = HttpServer(argv, free_port(), Path(scratch) / "server.log")
+        try:
+            server.start()
+            yield server
+        finally:
+            server.stop()
+
+
+@contextlib.contextmanager
+def everything_http() -> Iterator[HttpServer]:
+    """server-everything over streamable HTTP (it takes its port from PORT) for the block."""
+    with tempfile.TemporaryDirectory(prefix="mcp-http-") as scratch:
+        port = free_port()
+        argv = ["node", str(EVERYTHING_JS), "streamableHttp"]
+        log, ready = Path(scratch) / "server.log", f"listening on port {port}"
+        server = HttpServer(argv, port, log, env={"PORT": str(port)}, ready=ready)
         try:
             server.start()
             yield server

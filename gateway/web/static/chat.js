@@ -45,6 +45,9 @@ function replaceComponent(node, id, component) {
 
 /** The chat pane, mounted in `root`. Options: api (URL of the ChatKit endpoint), title,
  * greeting, prompts ([{label, prompt}]), placeholder, threads (show the threads list). */
+/** Actions a person may take while a reply is still streaming: they reach into the call it runs. */
+const DURING_A_REPLY = new Set(["question.answer", "task.cancel"]);
+
 export class ChatPane {
   constructor(root, options = {}) {
     this.root = root;
@@ -279,7 +282,22 @@ export class ChatPane {
   async act(action, itemId) {
     if (!this.thread) return;
     if (action.handler === "client") return; // no client-side handlers here
-    await this.run("threads.custom_action", { thread_id: this.thread.id, item_id: itemId, action: { type: action.type, payload: action.payload ?? {} } });
+    const params = { thread_id: this.thread.id, item_id: itemId, action: { type: action.type, payload: action.payload ?? {} } };
+    if (this.busy && DURING_A_REPLY.has(action.type)) return this.aside(params);
+    await this.run("threads.custom_action", params);
+  }
+
+  /** An action aimed at the call the open reply is running (answer its server's question, cancel
+   * its task): sent beside the reply's stream, its events shown in the same view. */
+  async aside(params) {
+    const view = this.view;
+    try {
+      for await (const event of this.client.stream("threads.custom_action", params)) {
+        if (view === this.view) this.apply(event);
+      }
+    } catch (error) {
+      this.showStatus("error", error.message || String(error));
+    }
   }
 
   /** Answer the user message `itemId` again: the server drops what came after it, and so does the
