@@ -110,6 +110,7 @@ def create_app(
     server = GatewayServer(store, caller, store.claims)
     server.use_model(config.model, config.client_tools)
     registry.sampler = ModelSampler(config.model) if config.model else None
+    registry.resource_updated = server.offerings.watch.updated
     endpoint = ChatKitEndpoint(
         server, Authenticator(config.auth), OriginPolicy(config), config.server.max_body_bytes
     )
@@ -148,6 +149,7 @@ def create_app(
                     await background.start(reloader.run, config.server.watch_config)
                 yield
                 await server.questions.close()  # parked calls end before their servers do
+                await server.offerings.watch.close()
                 background.cancel_scope.cancel()
         finally:
             await store.close()

@@ -18,6 +18,9 @@ from gateway.vocabulary.json import is_array, is_object
 ACTION_PROPS = ("onClickAction", "onSubmitAction", "onChangeAction")
 """The widget properties that hold an action the browser may fire (plus a Card's confirm/cancel)."""
 
+ISSUED_PREFIXES = ("tool.", "prompt.", "resource.")
+"""The action types the gateway issues (tools, and MCP prompts and resources) start so."""
+
 _FIELD_TYPES = frozenset({"Input", "Textarea", "Select", "DatePicker", "Checkbox", "RadioGroup"})
 
 
@@ -32,7 +35,7 @@ class IssuedAction:
 
 
 def issued_actions(widget: Any) -> list[IssuedAction]:
-    """Every tool action in the action properties of a widget tree (a dict dump).
+    """Every gateway action (tool, prompt, resource) in the action properties of a widget tree (a dict dump).
 
     Only properties the browser fires count: an action-shaped value anywhere else (a chart's
     data row, say, copied from a tool result) was never issued.
@@ -57,7 +60,7 @@ def issued_actions(widget: Any) -> list[IssuedAction]:
             if (
                 is_object(action)
                 and isinstance(action.get("type"), str)
-                and action["type"].startswith("tool.")
+                and action["type"].startswith(ISSUED_PREFIXES)
             ):
                 found.append(IssuedAction(action["type"], action.get("payload"), fields))
         stack.extend((value, fields) for key, value in node.items() if key not in ACTION_PROPS)

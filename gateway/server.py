@@ -34,6 +34,7 @@ from chatkit.types import (
 
 from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
 from gateway.chat_calls import CALL_ACTIONS, ChatCalls
+from gateway.chat_offerings import Offerings
 from gateway.config import ClientToolConfig, ModelConfig
 from gateway.errors import UnknownToolError
 from gateway.planning.arguments import prepare_arguments
@@ -77,6 +78,7 @@ class GatewayServer(ProtocolServer):
         self.caller = caller
         self.claims = claims
         self.registry = caller.registry
+        self.offerings = Offerings(caller, store, lambda: self.model)  # MCP prompts and resources
         self.calls = ChatCalls(store, caller)
         """Calls as thread events, with the questions their servers ask and the tasks they run."""
         self.questions = self.calls.questions
@@ -124,6 +126,7 @@ class GatewayServer(ProtocolServer):
         match decision:
             case ShowCatalog():
                 catalog = self.renderer.catalog(self.registry.tools(), self.registry.servers())
+                catalog = await self.offerings.catalog(catalog)  # with the servers' prompts
                 yield self._widget_done(thread, context, catalog)
             case Say(text=text):
                 yield self._message(thread, context, text)
@@ -138,6 +141,9 @@ class GatewayServer(ProtocolServer):
                     thread, context, tool, arguments, _origin(thread, context, via)
                 ):
                     yield event
+            case _:  # MCP prompts and resources
+                async for event in self.offerings.carry_out(thread, context, decision):
+                    yield event
 
     # -- actions --------------------------------------------------------------------------
 
@@ -149,7 +155,8 @@ class GatewayServer(ProtocolServer):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Route a widget action to its MCP call, if the gateway issued it."""
-        async for event in self._handle_action(thread, action, sender, context):
+        handle = self.offerings.action if self.offerings.handles(action.type) else self._handle_action
+        async for event in handle(thread, action, sender, context):
             yield event
 
     async def sync_action(

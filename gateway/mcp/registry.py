@@ -356,6 +356,10 @@ class ToolRegistry:
             raise ServerUnavailableError(supervisor.unavailable())
         return client
 
+    def redact(self, text: str) -> str:
+        """`text` with the configuration's secrets masked (for messages from servers)."""
+        return self._redact(text)
+
     async def ping(self, timeout: float) -> dict[str, str | None]:
         """Check every server that is up, concurrently: its name → None if it answered, else why not."""
         return await ping_servers(self._servers.values(), timeout, self._redact)

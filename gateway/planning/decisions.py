@@ -21,6 +21,7 @@ from gateway.errors import UnknownToolError
 from gateway.issued import find_issued, form_input
 from gateway.planning.arguments import prepare_arguments
 from gateway.planning.commands import parse_command
+from gateway.planning.offerings import OfferingDecision, plan_offering_message
 from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
 from gateway.vocabulary.json import JSONObject, is_object, object_or_empty
 from gateway.vocabulary.tools import CheckedArguments, ToolInfo
@@ -102,8 +103,8 @@ class Call:
     """The read-only call whose widget shows the state this call changes (to re-run after it)."""
 
 
-MessageDecision = ShowCatalog | Say | ShowForm | AskConfirmation | Call
-"""What a typed message can lead to."""
+MessageDecision = ShowCatalog | Say | ShowForm | AskConfirmation | Call | OfferingDecision
+"""What a typed message can lead to (prompts and resources: `gateway.planning.offerings`)."""
 ActionDecision = Refuse | Cancel | ShowForm | AskConfirmation | Call
 """What a widget action can lead to."""
 
@@ -142,7 +143,8 @@ def plan_message(text: str, tools: ToolLookup, *, model: bool) -> MessageDecisio
     try:
         tool = tools.resolve(command.tool)
     except UnknownToolError as exc:
-        return Say(f"{exc} Type /tools to see every tool.")
+        unknown = f"{exc} Type /tools to see every tool."
+        return plan_offering_message(text, command, unknown) or Say(unknown)  # a prompt, /resources, /read
     return decide_call(tool, command.arguments, via="command", as_text=command.raw, problem=command.problem)
 
 

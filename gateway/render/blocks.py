@@ -37,7 +37,8 @@ from mcp.types import (
 )
 
 from gateway.render.parts import Context, Part
-from gateway.render.widget import caption, clip, clip_with_note, markdown, note, row, text
+from gateway.render.widget import button, caption, clip, clip_with_note, markdown, note, row, spacer, text
+from gateway.vocabulary.offerings import read_resource_action
 
 MAX_IMAGE_CHARS = 2_000_000
 """Base64 characters of an image shown inline; bigger images are described, not embedded."""
@@ -141,7 +142,7 @@ def block_part(block: Any, ctx: Context) -> Part:
     if isinstance(block, EmbeddedResource):
         return resource_part(block, ctx)
     if isinstance(block, ResourceLink):
-        return link_part(block)
+        return link_part(block, ctx.tool.server)
     dumped = (
         block.model_dump(mode="json", by_alias=True, exclude_none=True)
         if hasattr(block, "model_dump")
@@ -234,16 +235,21 @@ def resource_part(block: EmbeddedResource, ctx: Context) -> Part:
     return Part(nodes, f"Resource {clip(res.uri, 200)} ({mime})")
 
 
-def link_part(block: ResourceLink) -> Part:
-    """A link to a resource the server holds: name, uri, type, description."""
+def link_part(block: ResourceLink, server: str | None = None) -> Part:
+    """A link to a resource the server holds: name, uri, type, description, and (given the
+    `server` whose result holds it) an Open button that reads it into the thread."""
     label = block.title or block.name
+    head = [
+        {"type": "Icon", "name": "external-link", "color": "secondary"},
+        text(clip(label, 120), weight="semibold"),
+    ]
+    if server is not None:  # the gateway issues the read: the browser cannot name another URI
+        head += [
+            spacer(),
+            button("Open", read_resource_action(server, block.uri), size="sm", variant="outline"),
+        ]
     nodes = [
-        row(
-            {"type": "Icon", "name": "external-link", "color": "secondary"},
-            text(clip(label, 120), weight="semibold"),
-            gap=2,
-            align="center",
-        ),
+        row(*head, gap=2, align="center"),
         caption(clip(block.uri, 300)),
     ]
     if block.description:
