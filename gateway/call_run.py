@@ -93,6 +93,11 @@ class CallRun:
         self.task = asyncio.ensure_future(
             caller.call(tool, arguments, origin=origin, progress=self._progress, channel=channel)
         )
+        self.task.add_done_callback(self._ended)
+
+    def _ended(self, _task: asyncio.Future[CallOutcome]) -> None:
+        if self._tasks is not None and self.task_state is not None:
+            self._tasks.discard(self.task_state)
 
     @property
     def outcome(self) -> CallOutcome:
@@ -105,7 +110,8 @@ class CallRun:
     async def _question(self, question: Question) -> Reply:
         asked = self._ask(self, question)
         self._updates.put_nowait(asked)
-        return await asked.reply
+        # Shielded: a call that ends while asking leaves the reply to `gateway.questions`.
+        return await asyncio.shield(asked.reply)
 
     async def events(
         self, new_id: Callable[[], str], *, result_id: str | None = None, final: bool = True
@@ -138,8 +144,6 @@ class CallRun:
                     yield ThreadItemUpdatedEvent(
                         item_id=self.progress_id, update=WidgetRootUpdated(widget=update.widget)
                     )
-            if self._tasks is not None and self.task_state is not None:
-                self._tasks.discard(self.task_state.task_id)
             rendered = self.outcome.rendered
             if self.task_state is not None and self.task_state.status == "cancelled" and not self.outcome.ok:
                 rendered = task_card(
@@ -167,21 +171,24 @@ class CallRun:
         if self.task_item_id is None:
             self.task_item_id = new_id()
             if self._tasks is not None:
-                self._tasks.add(state.task_id, self)
+                self._tasks.add(state, self)
             return ThreadItemDoneEvent(item=widget_item(self.task_item_id, self.thread_id, item))
         return ThreadItemReplacedEvent(item=widget_item(self.task_item_id, self.thread_id, item))
 
     async def _next(self) -> Rendered | Asked | LogLine | TaskState | None:
         """The next update; None when the call ended with nothing left to show."""
         getter = asyncio.ensure_future(self._updates.get())
-        await asyncio.wait({self.task, getter}, return_when=asyncio.FIRST_COMPLETED)
-        if getter.done():
+        try:
+            await asyncio.wait({self.task, getter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not getter.done():
+                getter.cancel()
+        if not getter.cancelled() and getter.done():
             update = getter.result()
             if isinstance(update, Rendered):  # a fast server may outrun the browser: show the newest
                 while not self._updates.empty() and isinstance(self._updates._queue[0], Rendered):  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
                     update = self._updates.get_nowait()
             return update
-        getter.cancel()
         return None
 
     async def _park(self, asked: Asked, new_id: Callable[[], str]) -> AsyncIterator[ThreadStreamEvent]:
@@ -202,22 +209,26 @@ class CallRun:
 
 
 class RunningTasks:
-    """The MCP tasks this process's chat calls are running, by task id: what Cancel may stop."""
+    """The MCP tasks this process's chat calls are running, by server and task id: what a
+    task card's Cancel may stop."""
 
     def __init__(self) -> None:
-        self._runs: dict[str, CallRun] = {}
+        self._runs: dict[tuple[str, str], CallRun] = {}
 
-    def add(self, task_id: str, run: CallRun) -> None:
-        """Keep `run` as the call running task `task_id`."""
-        self._runs[task_id] = run
+    def add(self, task: TaskState, run: CallRun) -> None:
+        """Keep `run` as the call running `task`."""
+        self._runs[(task.server, task.task_id)] = run
 
-    def discard(self, task_id: str) -> None:
-        """Forget a task that ended."""
-        self._runs.pop(task_id, None)
+    def discard(self, task: TaskState) -> None:
+        """Forget a task whose call ended."""
+        self._runs.pop((task.server, task.task_id), None)
 
-    def find(self, task_id: Any, thread_id: str, item_id: str | None, user_id: str) -> CallRun | None:
-        """The run of `task_id`, if it runs in that thread, shown in that item, for that person."""
-        run = self._runs.get(task_id) if isinstance(task_id, str) else None
+    def find(
+        self, server: Any, task_id: Any, thread_id: str, item_id: str | None, user_id: str
+    ) -> CallRun | None:
+        """The run of that task, if it runs in that thread, shown in that item, for that person."""
+        key = (server, task_id)
+        run = self._runs.get(key) if isinstance(server, str) and isinstance(task_id, str) else None
         if run is None or (run.thread_id, run.task_item_id, run.user_id) != (thread_id, item_id, user_id):
             return None
         return run

@@ -112,10 +112,17 @@ class ChatCalls:
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Take an answer to a question, or a task's Cancel."""
         if kind == QUESTION_ANSWER:
-            async for event in self.questions.answer(thread, payload, sender, context):
+
+            def guard(tool: ToolInfo) -> contextlib.AbstractAsyncContextManager[None]:
+                return self.saved_if_interrupted(thread, context, tool, self.new_id(thread, context)())
+
+            async for event in self.questions.answer(thread, payload, sender, context, guard=guard):
                 yield event
             return
-        run = self.tasks.find(payload.get("task"), thread.id, sender.id if sender else None, context.user_id)
+        sender_id = sender.id if sender else None
+        run = self.tasks.find(
+            payload.get("server"), payload.get("task"), thread.id, sender_id, context.user_id
+        )
         if run is None or run.task_state is None:
             yield NoticeEvent(
                 level="warning", message="This task is no longer running here: nothing to cancel."

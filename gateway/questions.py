@@ -16,14 +16,18 @@ question waiting, and the person is told so; the call it belonged to times out a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+import anyio
 from chatkit.store import Store
 from chatkit.types import (
     NoticeEvent,
     ThreadItemDoneEvent,
+    ThreadItemRemovedEvent,
     ThreadItemReplacedEvent,
     ThreadMetadata,
     ThreadStreamEvent,
@@ -33,6 +37,7 @@ from chatkit.types import (
 from gateway.call_run import Asked, CallRun
 from gateway.calls import widget_item
 from gateway.mcp.validation import validate_arguments
+from gateway.protocol import SAVE_TIMEOUT_S
 from gateway.render.forms import coerce_form_values
 from gateway.render.questions import answered_widget, question_widget
 from gateway.render.widget import Rendered
@@ -40,6 +45,7 @@ from gateway.store.context import RequestContext
 from gateway.vocabulary.actions import FORM_KEY
 from gateway.vocabulary.json import is_object
 from gateway.vocabulary.questions import ANSWERS, Question, Reply
+from gateway.vocabulary.tools import ToolInfo
 
 logger = logging.getLogger(__name__)
 
@@ -61,30 +67,41 @@ class Questions:
         self, question: Question, *, run: CallRun | None, context: RequestContext, timeout: float
     ) -> Asked:
         """Register `question` (of `run`, or of a call whose stream waits): its reply future is
-        answered by the person, or `cancel` after `timeout` seconds."""
+        answered by the person, or `cancel` after `timeout` seconds, or when the call ends first."""
         loop = asyncio.get_running_loop()
         asked = Asked(question, loop.create_future(), run, context)
         self._waiting[question.id] = asked
         timer = loop.call_later(timeout, self._expire, asked, timeout)
-        asked.reply.add_done_callback(lambda _: timer.cancel())
+
+        def settled(_reply: asyncio.Future[Reply]) -> None:
+            timer.cancel()
+            self._waiting.pop(question.id, None)
+
+        asked.reply.add_done_callback(settled)
+        if run is not None:
+            run.task.add_done_callback(lambda _task: self._call_ended(asked))
         return asked
 
-    def waiting(self) -> list[Question]:
-        """The questions waiting now (oldest first)."""
-        return [asked.question for asked in self._waiting.values()]
-
     def _expire(self, asked: Asked, timeout: float) -> None:
-        if self._waiting.pop(asked.question.id, None) is None or asked.reply.done():
+        note = f"Nobody answered within {timeout:g} s, so the server was told it was cancelled."
+        self._close(asked, note)
+
+    def _call_ended(self, asked: Asked) -> None:
+        """The call ended while its question waited (it timed out, failed, or was stopped)."""
+        self._close(asked, "The call ended before an answer came.")
+
+    def _close(self, asked: Asked, note: str) -> None:
+        """Answer `cancel` for the person; a parked call nobody carries is finished unattended."""
+        if asked.reply.done():
             return
-        reply = Reply(
-            "cancel", note=f"Nobody answered within {timeout:g} s, so the server was told it was cancelled."
-        )
+        reply = Reply("cancel", note=note)
         asked.reply.set_result(reply)
         run = asked.run
         if run is not None and run.parked is asked and not run.carried and asked.item_id:
+            run.carried = True  # adopted: nobody else may finish it
             self._start(self._finish_unattended(asked, run, reply))
 
-    def _start(self, work: Any) -> None:
+    def _start(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.ensure_future(work)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
@@ -99,8 +116,13 @@ class Questions:
             async for event in run.events(lambda: self.store.generate_item_id("message", thread, context)):
                 if isinstance(event, ThreadItemDoneEvent):
                     await self.store.add_thread_item(thread_id, event.item, context)
+                elif isinstance(event, ThreadItemReplacedEvent):
+                    await self.store.save_item(thread_id, event.item, context)
+                elif isinstance(event, ThreadItemRemovedEvent):
+                    with contextlib.suppress(Exception):
+                        await self.store.delete_thread_item(thread_id, event.item_id, context)
         except Exception:
-            logger.exception("could not save the end of a call whose question timed out")
+            logger.exception("could not save the end of a call whose question went unanswered")
             await run.cancel()
 
     async def answer(
@@ -109,8 +131,11 @@ class Questions:
         payload: dict[str, Any],
         sender: WidgetItem | None,
         context: RequestContext,
+        *,
+        guard: Callable[[ToolInfo], AbstractAsyncContextManager[None]],
     ) -> AsyncIterator[ThreadStreamEvent]:
-        """Take the person's answer to a question, then carry its call on in this stream."""
+        """Take the person's answer to a question, then carry its call on in this stream
+        (`guard(tool)` saves an error item if the stream is cut off while it does)."""
         qid, kind = payload.get("question"), payload.get("answer")
         asked = self._waiting.get(qid) if isinstance(qid, str) else None
         if kind not in ANSWERS:
@@ -134,28 +159,48 @@ class Questions:
                 yield ThreadItemReplacedEvent(item=_replaced(sender, shown))
                 return
             reply = Reply("accept", content=values)
-        if self._waiting.pop(question.id, None) is None or asked.reply.done():
+        if asked.reply.done():  # answered meanwhile (another click, the timeout)
             yield NoticeEvent(level="warning", message=NOT_WAITING)
             return
+        run = asked.run
+        if run is not None:
+            run.carried = True  # this stream carries the call from here: nobody else may
         asked.reply.set_result(reply)
-        yield ThreadItemReplacedEvent(item=_replaced(sender, answered_widget(question, reply)))
-        if asked.run is not None:
-            async for event in asked.run.events(
-                lambda: self.store.generate_item_id("message", thread, context)
-            ):
+        answered = ThreadItemReplacedEvent(item=_replaced(sender, answered_widget(question, reply)))
+        if run is None:
+            yield answered
+            return
+        async with guard(run.tool):
+            try:
+                yield answered
+            except BaseException:  # cut off before the call's events: it goes, as with any stream
+                run.carried = False
+                run.task.cancel()
+                raise
+            async for event in run.events(lambda: self.store.generate_item_id("message", thread, context)):
                 yield event
 
     async def close(self) -> None:
-        """Cancel every parked call (the gateway is stopping): their threads keep the questions."""
-        runs = {asked.run for asked in self._waiting.values() if asked.run is not None}
-        for asked in self._waiting.values():
+        """Cancel every parked call (the gateway is stopping); their questions' cards say so."""
+        waiting = list(self._waiting.values())
+        note = "The gateway stopped before an answer came."
+        for asked in waiting:
             if not asked.reply.done():
-                asked.reply.set_result(Reply("cancel", note="The gateway stopped before an answer came."))
-        self._waiting.clear()
+                asked.reply.set_result(Reply("cancel", note=note))
         for task in list(self._background):
             task.cancel()
-        for run in runs:
-            await run.cancel()
+        async with anyio.create_task_group() as tasks:
+            for asked in waiting:
+                tasks.start_soon(self._closed_for_shutdown, asked, note)
+
+    async def _closed_for_shutdown(self, asked: Asked, note: str) -> None:
+        if asked.run is not None:
+            await asked.run.cancel()
+        if asked.item_id:
+            closed = answered_widget(asked.question, Reply("cancel", note=note))
+            with anyio.move_on_after(SAVE_TIMEOUT_S), contextlib.suppress(Exception):
+                item = widget_item(asked.item_id, asked.thread_id, closed)
+                await self.store.save_item(asked.thread_id, item, asked.context)
 
 
 def _form_answer(question: Question, submitted: Any) -> tuple[dict[str, Any], dict[str, str]]:

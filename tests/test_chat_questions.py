@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,10 @@ pytestmark = pytest.mark.node
 
 def _everything(**extra: Any) -> dict[str, Any]:
     return {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60, **extra}
+
+
+def _asking(**extra: Any) -> dict[str, Any]:
+    return {"command": "python", "args": ["-m", "tests.servers.asking"], "cwd": str(ROOT), **extra}
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +47,9 @@ def gateway(tmp_path_factory: pytest.TempPathFactory, everything_over_http: Http
                 "everything": _everything(),
                 "remote": {"url": everything_over_http.url, "timeout": 60},
                 "hurried": _everything(ask_timeout=1.5, timeout=2),
-                "asking": {"command": "python", "args": ["-m", "tests.servers.asking"], "cwd": str(ROOT)},
+                "asking": _asking(),
+                "slow_asking": _asking(timeout=1),
+                "slow_everything": _everything(timeout=1),
             },
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
         },
@@ -147,19 +154,61 @@ def test_an_unanswered_question_times_out_and_the_thread_says_so(gateway: Gatewa
     client = gateway.client()
     asked = client.create_thread("/hurried.trigger-elicitation-request")
     question = _question(asked)
-    deadline = time.monotonic() + 20
-    texts: list[str] = []
-    while time.monotonic() < deadline:  # the call finishes unattended and is saved to the thread
+
+    def widgets() -> list[dict[str, Any]]:
         items = client.list_items(asked.thread_id, order="asc").json["data"]
-        texts = [text_of(i["widget"]) for i in items if i["type"] == "widget"]
-        if len(texts) >= 2 and "cancel" in texts[-1].lower():
-            break
-        time.sleep(0.3)
-    closed = next(t for t in texts if "Nobody answered within 1.5 s" in t)
-    assert "Please provide inputs" in closed
-    assert "cancel" in texts[-1].lower()  # the server heard "cancel" and answered
+        return [i for i in items if i["type"] == "widget"]
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(widgets()) < 2:  # the call's end, saved unattended
+        time.sleep(0.2)
+    closed, result = widgets()
+    assert closed["id"] == question["id"]
+    assert "Nobody answered within 1.5 s" in text_of(closed["widget"])
+    assert not buttons(closed["widget"], "Decline")
+    shown = text_of(result["widget"]).lower()
+    assert "cancel" in shown and "nobody answered" not in shown  # the server's own answer to "cancel"
     late = _answer(client, asked.thread_id, question, "Decline")
     assert "no longer waiting" in late.of_type("notice")[0]["message"]
+
+
+@pytest.mark.parametrize("server", ["slow_asking", "slow_everything"])
+def test_the_time_a_person_takes_does_not_count_against_the_call_s_timeout(
+    gateway: Gateway, server: str
+) -> None:
+    client = gateway.client()
+    tool = "book_table restaurant=Nopi" if server == "slow_asking" else "trigger-elicitation-request"
+    asked = client.create_thread(f"/{server}.{tool}")
+    question = _question(asked)
+    time.sleep(2)  # twice the server's one-second timeout
+    answered = _answer(client, asked.thread_id, question, "Accept", {"input.name": "Grace"})
+    result = last_widget(answered)
+    assert "Grace" in text_of(result["widget"]), text_of(result["widget"])
+
+
+def test_a_question_is_answered_only_from_its_own_thread(gateway: Gateway) -> None:
+    client = gateway.client()
+    asked = client.create_thread("/asking.book_table restaurant=Nopi")
+    question = _question(asked)
+    elsewhere = client.create_thread("/tools").thread_id
+    refused = _answer(client, elsewhere, question, "Accept", {"input.name": "Mallory"})
+    assert not refused.widgets()
+    answered = _answer(client, asked.thread_id, question, "Accept", {"input.name": "Grace"})
+    assert "Booked Nopi for Grace" in text_of(last_widget(answered)["widget"])
+
+
+def test_with_two_calls_in_flight_on_one_stdio_server_a_question_is_not_guessed(gateway: Gateway) -> None:
+    """The handshake wire does not say which call a question belongs to; servers are shared, so
+    a question that could belong to either call is refused rather than shown to the wrong person."""
+    client = gateway.client()
+    first = client.create_thread("/everything.trigger-elicitation-request")
+    question = _question(first)  # parked: its call is still in flight
+    second = client.create_thread("/everything.trigger-elicitation-request")
+    refused = last_widget(second)
+    assert not buttons(refused["widget"], "Decline")
+    assert "nobody to ask" in text_of(refused["widget"])
+    answered = _answer(client, first.thread_id, question, "Decline")
+    assert "decline" in text_of(last_widget(answered)["widget"]).lower()
 
 
 def test_an_answer_to_a_question_the_gateway_never_asked_is_refused(gateway: Gateway) -> None:
@@ -199,3 +248,23 @@ def _nodes(tree: Any) -> Iterator[dict[str, Any]]:
     elif isinstance(tree, list):
         for value in tree:
             yield from _nodes(value)
+
+
+def test_a_question_is_answered_only_by_the_person_whose_call_asked_it(tmp_path: Path) -> None:
+    config = write_config(
+        tmp_path / "config.yaml",
+        {
+            "mcp_servers": {"asking": _asking()},
+            "auth": {"tokens": {"alice-token": "alice", "bob-token": "bob"}},
+            "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
+        },
+    )
+    with running_gateway(config) as running:
+        alice = running.client(Authorization="Bearer alice-token")
+        bob = running.client(Authorization="Bearer bob-token")
+        asked = alice.create_thread("/asking.book_table restaurant=Nopi")
+        question = _question(asked)
+        stolen = _answer(bob, asked.thread_id, question, "Accept", {"input.name": "Bob"})
+        assert stolen.status == 404 or not stolen.widgets()  # Bob cannot even see Alice's thread
+        answered = _answer(alice, asked.thread_id, question, "Accept", {"input.name": "Alice"})
+        assert "Booked Nopi for Alice" in text_of(last_widget(answered)["widget"])

@@ -5,7 +5,6 @@ through POST /chatkit on the real gateway."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EVERYTHING_JS
-from tests.support.chat import buttons, form_action, last_widget, text_of
+from tests.support.chat import buttons, form_action, last_widget, newest_stored_widget, text_of
 from tests.support.gateway import Gateway, Reply, running_gateway, submit_form, write_config
 
 pytestmark = pytest.mark.node
@@ -61,7 +60,7 @@ def test_cancel_from_the_card_stops_the_task_on_the_server(gateway: Gateway) -> 
     client = gateway.client()
     with ThreadPoolExecutor(1) as pool:
         running = pool.submit(client.create_thread, '/everything.simulate-research-query topic="tides"')
-        card, thread_id = _wait_for_stored_task_card(gateway)
+        card, thread_id = newest_stored_widget(gateway.client(), lambda w: bool(buttons(w, "Cancel")))
         (cancel,) = buttons(card["widget"], "Cancel")
         answered = gateway.client().action(thread_id, card["id"], cancel["onClickAction"])
         assert "Cancelled everything.simulate-research-query" in answered.of_type("notice")[0]["message"]
@@ -75,24 +74,11 @@ def test_cancel_from_the_card_stops_the_task_on_the_server(gateway: Gateway) -> 
 def test_a_task_that_needs_input_asks_the_person_and_goes_on(gateway: Gateway) -> None:
     client = gateway.client()
     asked = client.create_thread('/everything.simulate-research-query topic="python" ambiguous=true')
+    (card, *_) = _task_cards(asked)
     question = last_widget(asked)
     assert "multiple interpretations" in text_of(question["widget"])
     action = submit_form(form_action(question["widget"]), {"input.interpretation": "programming"})
     answered = client.action(asked.thread_id, question["id"], action)
     final = answered.of_type("thread.item.replaced")[-1]["item"]
-    assert "programming" in text_of(final["widget"]).lower()
-
-
-def _wait_for_stored_task_card(gateway: Gateway) -> tuple[dict[str, Any], str]:
-    """The newest thread's task card, once it is in the store (its Cancel needs a stored sender)."""
-    client = gateway.client()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        threads = client.list_threads(order="desc", limit=1).json["data"]
-        if threads:
-            items = client.list_items(threads[0]["id"]).json["data"]
-            cards = [i for i in items if i["type"] == "widget" and buttons(i["widget"], "Cancel")]
-            if cards:
-                return cards[0], threads[0]["id"]
-        time.sleep(0.1)
-    raise AssertionError("no task card with Cancel appeared")
+    assert final["id"] == card["id"]  # the task's own card, now its result
+    assert "programming" in text_of(final["widget"]).lower() and not buttons(final["widget"], "Cancel")

@@ -100,12 +100,12 @@ class ClientSide:
             question = Question(server=self.server, kind="form", message=params.message, schema=schema)
         else:
             question = Question(server=self.server, kind="url", message=params.message, url=params.url)
-        channel = self._channels.find(self.server, asking=True)
+        channel = self._channels.find(self.server)
         reply = await channel.ask(question) if channel is not None else None
         if reply is None:
             return _refused(
                 f"the gateway has nobody to ask: this request from {self.server} did not come "
-                "during a call made from a chat thread"
+                "during a call made from a chat thread, or several calls were in flight on it"
             )
         if reply.action == "accept" and question.kind == "form":
             return ElicitResult(action="accept", content=reply.content or {})
@@ -130,7 +130,7 @@ class ClientSide:
                 system_prompt=params.system_prompt,
                 max_tokens=params.max_tokens,
             )
-            channel = self._channels.find(self.server, asking=True)
+            channel = self._channels.find(self.server)
             reply = await channel.ask(question) if channel is not None else None
             if reply is None:
                 return _refused(

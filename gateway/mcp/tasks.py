@@ -95,9 +95,15 @@ async def call_as_task(
                 interval = _interval(task)
                 while not last.ended:
                     await anyio.sleep(interval)
-                    now = await session.send_request(
-                        GetTaskRequest(params=GetTaskRequestParams(task_id=task.task_id)), GetTaskResult
-                    )
+                    try:
+                        now = await session.send_request(
+                            GetTaskRequest(params=GetTaskRequestParams(task_id=task.task_id)), GetTaskResult
+                        )
+                    except Exception as exc:  # the status is a courtesy: the result still comes
+                        logger.info(
+                            "%s: tasks/get for %s failed, no more status: %s", server, task.task_id, exc
+                        )
+                        return
                     state = _state(server, now)
                     if state != last:
                         last = state

@@ -198,6 +198,8 @@ def task_card(tool: ToolInfo, task_id: str, status: str, message: str | None) ->
     if message:
         children.append(text(message))
     if status in ("working", "input_required"):
-        children.append(row(button("Cancel", task_cancel_action(task_id), style="secondary"), justify="end"))
+        children.append(
+            row(button("Cancel", task_cancel_action(tool.server, task_id), style="secondary"), justify="end")
+        )
     said = f": {message}" if message else ""
     return finish(card(*children, size="sm"), f"{tool.qualified} task {status}{said}")

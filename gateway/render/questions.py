@@ -50,7 +50,9 @@ def question_widget(question: Question, *, problems: dict[str, str] | None = Non
     if question.kind == "url":
         url = question.url or ""
         link = (
-            markdown(f"[{_link_text(url)}]({url})") if url.startswith(("https://", "http://")) else text(url)
+            markdown(f"[{_link_text(url)}]({_target(url)})")
+            if url.startswith(("https://", "http://"))
+            else text(url)
         )
         done = button("Done", answer_action(qid, "accept"), style="primary")
         body = [
@@ -143,4 +145,10 @@ def _properties(schema: dict[str, Any] | None) -> list[str]:
 
 
 def _link_text(url: str) -> str:
-    return clip(url, 80)
+    """The link's words: the address, with nothing that could end the markdown link early."""
+    return clip(url, 80).translate(str.maketrans({"[": "%5B", "]": "%5D", "\\": "%5C"}))
+
+
+def _target(url: str) -> str:
+    """The link's target, with what would end or nest a markdown link target escaped."""
+    return url.translate(str.maketrans({"(": "%28", ")": "%29", " ": "%20", "<": "%3C", ">": "%3E"}))

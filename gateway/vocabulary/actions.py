@@ -62,10 +62,11 @@ def cancel_action() -> dict[str, Any]:
 
 
 TASK_CANCEL = "task.cancel"
-"""Cancels a running MCP task: payload ``{"task": <task id>}``, taken only for a task this
-gateway process runs for that thread and person."""
+"""Cancels a running MCP task: payload ``{"server": ..., "task": <task id>}``, taken only for a
+task this gateway process runs for that thread and person."""
 
 
-def task_cancel_action(task_id: str) -> dict[str, Any]:
+def task_cancel_action(server: str, task_id: str) -> dict[str, Any]:
     """An ActionConfig dict for the Cancel button of a running task's card."""
-    return {"type": TASK_CANCEL, "payload": {"task": task_id}, "handler": "server", "loadingBehavior": "self"}
+    payload = {"server": server, "task": task_id}
+    return {"type": TASK_CANCEL, "payload": payload, "handler": "server", "loadingBehavior": "self"}

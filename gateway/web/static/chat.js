@@ -43,11 +43,11 @@ function replaceComponent(node, id, component) {
   return node.children.some((c) => replaceComponent(c, id, component));
 }
 
-/** The chat pane, mounted in `root`. Options: api (URL of the ChatKit endpoint), title,
- * greeting, prompts ([{label, prompt}]), placeholder, threads (show the threads list). */
 /** Actions a person may take while a reply is still streaming: they reach into the call it runs. */
 const DURING_A_REPLY = new Set(["question.answer", "task.cancel"]);
 
+/** The chat pane, mounted in `root`. Options: api (URL of the ChatKit endpoint), title,
+ * greeting, prompts ([{label, prompt}]), placeholder, threads (show the threads list). */
 export class ChatPane {
   constructor(root, options = {}) {
     this.root = root;
