@@ -9,7 +9,9 @@ ChatKit protocol only sends what a request's stream carries.
 
 A follow ends when its connection does (the next read subscribes again), when its widgets are
 gone from the store, and when the gateway stops. At most `MAX_WATCHED` resources are followed
-at once; the oldest is let go first.
+at once (each 2026-07-28 follow holds a `subscriptions/listen` stream: over streamable HTTP, a
+connection of the client's pool), the oldest let go first, and at most `MAX_PLACES` widgets per
+resource. Updates that come while a re-read runs are folded into one more re-read.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ from gateway.store.context import RequestContext
 
 logger = logging.getLogger(__name__)
 
-MAX_WATCHED = 200
+MAX_WATCHED = 50
+MAX_PLACES = 20
+_RECHECK_S = 2.0  # how often a handshake-era follow checks that its connection still stands
 
 
 @dataclass(frozen=True)
@@ -62,16 +66,36 @@ class ResourceWatch:
         self._render = render
         self._shown: dict[tuple[str, str], list[Shown]] = {}
         self._following: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._refreshing: dict[tuple[str, str], asyncio.Task[None]] = {}
+        self._again: set[tuple[str, str]] = set()
 
     def updated(self, server: str, uri: str) -> None:
-        """A server said `uri` changed (a handshake-era notification)."""
-        if (server, uri) in self._shown:
-            self._start(self._refresh(server, uri))
+        """A server said `uri` changed: re-read it (once more after a re-read under way)."""
+        key = (server, uri)
+        if key not in self._shown:
+            return
+        running = self._refreshing.get(key)
+        if running is not None and not running.done():
+            self._again.add(key)
+            return
+        self._refreshing[key] = self._start(self._refreshed(server, uri))
+
+    async def _refreshed(self, server: str, uri: str) -> None:
+        key = (server, uri)
+        try:
+            await self._refresh(server, uri)
+            while key in self._again:
+                self._again.discard(key)
+                await self._refresh(server, uri)
+        finally:
+            self._refreshing.pop(key, None)
 
     async def watch(self, server: str, uri: str, shown: Shown) -> None:
         """Keep `shown` current with `uri` on `server`, if the server offers subscriptions."""
         key = (server, uri)
-        self._shown.setdefault(key, []).append(shown)
+        places = self._shown.setdefault(key, [])
+        places.append(shown)
+        del places[:-MAX_PLACES]
         task = self._following.get(key)
         if task is not None and not task.done():
             return
@@ -99,12 +123,14 @@ class ResourceWatch:
                 async with client.listen(resource_subscriptions=[uri]) as events:
                     async for event in events:
                         if isinstance(event, ResourceUpdated):
-                            await self._refresh(server, event.uri)
+                            self.updated(server, uri)
             else:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", MCPDeprecationWarning)
                     await client.subscribe_resource(uri)  # pyright: ignore[reportDeprecated]
-                await asyncio.Event().wait()  # updates arrive through `updated()`
+                # Updates arrive through `updated()`, while this connection stands.
+                while await self._registry().client_for(server) is client:
+                    await asyncio.sleep(_RECHECK_S)
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -112,6 +138,7 @@ class ResourceWatch:
         finally:
             if self._following.get((server, uri)) is asyncio.current_task():
                 self._following.pop((server, uri), None)
+                self._shown.pop((server, uri), None)  # the next read of it follows it again
 
     async def _refresh(self, server: str, uri: str) -> None:
         """Read `uri` again and save its new rendering over each widget that shows it."""
@@ -140,8 +167,9 @@ class ResourceWatch:
 
     async def close(self) -> None:
         """Stop following everything (the gateway is stopping)."""
-        tasks = list(self._following.values())
+        tasks = [*self._following.values(), *self._refreshing.values()]
         self._following.clear()
+        self._refreshing.clear()
         self._shown.clear()
         for task in tasks:
             task.cancel()
