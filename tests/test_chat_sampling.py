@@ -8,7 +8,6 @@ an `input_required` result (2026-07-28).
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EVERYTHING_JS, ROOT, model_section
-from tests.support.chat import buttons, form_action, last_widget, text_of
+from tests.support.chat import buttons, form_action, last_widget, newest_stored_widget, text_of
 from tests.support.gateway import Gateway, running_gateway, submit_form, write_config
 from tests.support.model_server import ScriptedModel, Step, call, say, title
 
@@ -133,7 +132,7 @@ def test_a_question_during_a_model_s_tool_call_waits_in_the_turn_for_the_answer(
     client = gateway.client()
     with ThreadPoolExecutor(1) as pool:
         turn = pool.submit(client.create_thread, "Book me a table at Nopi")
-        question, thread_id = _stored_question(gateway)
+        question, thread_id = newest_stored_widget(gateway.client(), lambda w: bool(buttons(w, "Decline")))
         action = submit_form(form_action(question["widget"]), {"input.name": "Ada", "input.seats": "3"})
         answered = gateway.client().action(thread_id, question["id"], action)
         assert "Ada" in text_of(answered.of_type("thread.item.replaced")[0]["item"]["widget"])
@@ -142,18 +141,3 @@ def test_a_question_during_a_model_s_tool_call_waits_in_the_turn_for_the_answer(
     assert "Your table is booked." in said
     tool_output = json.dumps(model.requests[1]["messages"])
     assert "Booked Nopi for Ada, 3 seats." in tool_output
-
-
-def _stored_question(gateway: Gateway) -> tuple[dict[str, Any], str]:
-    """The newest thread's question card, once it is in the store."""
-    client = gateway.client()
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        threads = client.list_threads(order="desc", limit=1).json["data"]
-        if threads:
-            items = client.list_items(threads[0]["id"]).json["data"]
-            asked = [i for i in items if i["type"] == "widget" and buttons(i["widget"], "Decline")]
-            if asked:
-                return asked[0], threads[0]["id"]
-        time.sleep(0.1)
-    raise AssertionError("no question appeared")

@@ -43,14 +43,13 @@ from chatkit.types import (
     WidgetItem,
     WorkflowItem,
 )
-from openai import AsyncOpenAI, DefaultAsyncHttpxClient
 
 from gateway.calls import ToolCaller, widget_item
 from gateway.config import ClientToolConfig, ModelConfig
 from gateway.planning.history import HistoryConverter, load_history
 from gateway.planning.model_errors import EmptyReply, explain
 from gateway.planning.model_tools import ModelTools, TurnContext, stop_when_asked
-from gateway.planning.model_transport import CompleteStreams
+from gateway.planning.model_transport import openai_client
 from gateway.questions import Questions
 from gateway.store.context import RequestContext
 
@@ -112,13 +111,7 @@ class ModelPlanner:
         """The agents SDK model; its openai client belongs to the event loop that made it."""
         loop = asyncio.get_running_loop()
         if self._model is None or self._model[0] is not loop:
-            client = AsyncOpenAI(
-                api_key=self.config.api_key or ("unused" if self.config.base_url else None),
-                base_url=self.config.base_url,
-                max_retries=self.config.retries,
-                timeout=self.config.timeout,
-                http_client=DefaultAsyncHttpxClient(transport=CompleteStreams()),
-            )
+            client = openai_client(self.config)
             model: Model = (
                 OpenAIChatCompletionsModel(model=self.config.model, openai_client=client)
                 if self.config.base_url

@@ -1,4 +1,4 @@
-"""The model client's HTTP transport: a Chat Completions stream that ends before `data: [DONE]` is
+"""The model client, and its HTTP transport: a Chat Completions stream that ends before `data: [DONE]` is
 an error, not an answer.
 
 A proxy or a model server that goes away midway may end a stream cleanly; the openai client
@@ -13,8 +13,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import httpx2
+from openai import AsyncOpenAI, DefaultAsyncHttpxClient
+
+from gateway.config import ModelConfig
 
 _DONE = b"data: [DONE]"
+
+
+def openai_client(config: ModelConfig) -> AsyncOpenAI:
+    """The openai client for `config`'s endpoint (it belongs to the event loop that makes it)."""
+    return AsyncOpenAI(
+        api_key=config.api_key or ("unused" if config.base_url else None),
+        base_url=config.base_url,
+        max_retries=config.retries,
+        timeout=config.timeout,
+        http_client=DefaultAsyncHttpxClient(transport=CompleteStreams()),
+    )
 
 
 class CompleteStreams(httpx2.AsyncBaseTransport):

@@ -14,10 +14,10 @@ import asyncio
 from typing import Any
 
 from mcp.types import CreateMessageRequestParams, CreateMessageResult, TextContent
-from openai import AsyncOpenAI, DefaultAsyncHttpxClient, omit
+from openai import AsyncOpenAI, omit
 
 from gateway.config import ModelConfig
-from gateway.planning.model_transport import CompleteStreams
+from gateway.planning.model_transport import openai_client
 
 _STOP_REASONS = {"stop": "endTurn", "length": "maxTokens"}
 
@@ -33,14 +33,7 @@ class ModelSampler:
         """The openai client; it belongs to the event loop that made it."""
         loop = asyncio.get_running_loop()
         if self._client is None or self._client[0] is not loop:
-            client = AsyncOpenAI(
-                api_key=self.config.api_key or ("unused" if self.config.base_url else None),
-                base_url=self.config.base_url,
-                max_retries=self.config.retries,
-                timeout=self.config.timeout,
-                http_client=DefaultAsyncHttpxClient(transport=CompleteStreams()),
-            )
-            self._client = (loop, client)
+            self._client = (loop, openai_client(self.config))
         return self._client[1]
 
     async def __call__(self, params: CreateMessageRequestParams) -> CreateMessageResult:

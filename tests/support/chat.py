@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from mcp import Client, StdioServerParameters
 
-from tests.support.gateway import ROOT, Reply, find_nodes
+from tests.support.gateway import ROOT, ChatKitClient, Reply, find_nodes
 
 
 def buttons(widget: dict[str, Any], label: str | None = None) -> list[dict[str, Any]]:
@@ -100,3 +102,20 @@ def todo_call(db: Path, tool: str, arguments: dict[str, Any]) -> Any:
 def tasks(db: Path) -> list[dict[str, Any]]:
     """Every task in the todo database on `db`."""
     return todo_call(db, "list_tasks", {"limit": 100})["tasks"]
+
+
+def newest_stored_widget(
+    client: ChatKitClient, has: Callable[[dict[str, Any]], bool], seconds: float = 20
+) -> tuple[dict[str, Any], str]:
+    """The first widget item of the newest thread for which `has(widget)` holds, once it is in
+    the store (an action needs a stored sender), and its thread id; waits for it."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        threads = client.list_threads(order="desc", limit=1).json["data"]
+        if threads:
+            items = client.list_items(threads[0]["id"]).json["data"]
+            found = [i for i in items if i["type"] == "widget" and has(i["widget"])]
+            if found:
+                return found[0], threads[0]["id"]
+        time.sleep(0.1)
+    raise AssertionError(f"no such widget appeared within {seconds:g} s")
