@@ -36,7 +36,8 @@ def test_stopping_the_stream_keeps_what_was_said(model_gateway: Gateway, model: 
                 break  # the person presses stop: the page drops the stream
     # The gateway noticed and stopped asking the model.
     assert model.released.wait(10), "the model's stream was never closed"
-    assert heard.startswith("Once")
+    # What the page had heard when the person stopped: the reply's start (under load, a piece or two).
+    assert heard and "Once upon a time there was a gateway that".startswith(heard), heard
 
     client = model_gateway.client()
     items = client.list_items(thread_id, order="asc").json["data"]
