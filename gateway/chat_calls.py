@@ -26,6 +26,7 @@ from chatkit.types import NoticeEvent, ThreadMetadata, ThreadStreamEvent, Widget
 from gateway.call_run import Asked, CallRun, RunningTasks
 from gateway.calls import CallOrigin, ToolCaller, interrupted_text, widget_item
 from gateway.errors import ToolCallError
+from gateway.mcp.tasks import cancel_task
 from gateway.protocol import SAVE_TIMEOUT_S
 from gateway.questions import Questions
 from gateway.store.context import RequestContext
@@ -129,7 +130,8 @@ class ChatCalls:
             )
             return
         try:
-            status = await self.caller.registry.cancel_task(run.tool.server, run.task_state.task_id)
+            client = await self.caller.registry.client_for(run.tool.server)
+            status = await cancel_task(client, run.task_state.task_id)
         except ToolCallError as exc:
             status, reason = None, str(exc)
         else:

@@ -83,14 +83,9 @@ class Offerings:
         """The registry (client_for, servers, redact): the caller's, whichever it is now."""
         return self.caller.registry
 
-    async def catalog(self, catalog: Rendered) -> Rendered:
-        """The catalog with every up server's prompts added (a slow server's are left out)."""
-        try:
-            prompts = await mcp.all_prompts(self.registry)
-            return render.with_prompts(catalog, prompts)
-        except Exception:
-            logger.exception("adding the prompts to the catalog failed")
-            return catalog
+    def catalog(self, catalog: Rendered) -> Rendered:
+        """The catalog with every up server's prompts added (as their supervisors last listed them)."""
+        return render.with_prompts(catalog, self.registry.prompts())
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -188,7 +183,7 @@ class Offerings:
         model: ModelPlanner | None,
         sender: WidgetItem | None,
     ) -> AsyncIterator[ThreadStreamEvent]:
-        found = await self._find_prompt(decision)
+        found = self._find_prompt(decision)
         if isinstance(found, str):
             yield self._message(thread, context, found)
             return
@@ -239,25 +234,22 @@ class Offerings:
         async for event in model.respond(thread, text, context):
             yield event
 
-    async def _find_prompt(self, decision: RunPrompt) -> tuple[str, Prompt] | str:
+    def _find_prompt(self, decision: RunPrompt) -> tuple[str, Prompt] | str:
         """The server and prompt a decision names, or what to say when there is none."""
         name, server = decision.prompt, decision.server
         known = {s.name for s in self.registry.servers()}
         unknown = decision.unknown or f"There is no prompt {name} on {server or 'any server'} any more."
+        listed = self.registry.prompts()
         if server is not None and server in known:
-            try:
-                prompt = await mcp.find_prompt(self.registry, server, name)
-            except mcp.OfferingError as exc:
-                return f"{decision.unknown} ({exc})" if decision.unknown else str(exc)
+            status = next(s for s in self.registry.servers() if s.name == server)
+            if status.state != "up":
+                down = f"Server {server} is not available: {status.error or status.state}."
+                return f"{decision.unknown} ({down})" if decision.unknown else down
+            prompt = next((p for p in listed.get(server, []) if p.name == name), None)
             return (server, prompt) if prompt is not None else unknown
         if server is not None:  # not a server name: the dotted name may be a prompt's own
             name = f"{server}.{name}"
-        found = [
-            (s, p)
-            for s, prompts in (await mcp.all_prompts(self.registry, timeout=mcp.REQUEST_TIMEOUT_S)).items()
-            for p in prompts
-            if p.name == name
-        ]
+        found = [(s, p) for s, prompts in listed.items() for p in prompts if p.name == name]
         if len(found) == 1:
             return found[0]
         if found:

@@ -126,7 +126,7 @@ class GatewayServer(ProtocolServer):
         match decision:
             case ShowCatalog():
                 catalog = self.renderer.catalog(self.registry.tools(), self.registry.servers())
-                catalog = await self.offerings.catalog(catalog)  # with the servers' prompts
+                catalog = self.offerings.catalog(catalog)  # with the servers' prompts
                 yield self._widget_done(thread, context, catalog)
             case Say(text=text):
                 yield self._message(thread, context, text)

@@ -1,7 +1,8 @@
-"""How a server's tools are found: listed page by page, and watched for changes.
+"""How a server's tools and prompts are found: listed page by page, and watched for changes.
 
 `list_tools` follows `next_cursor` (bounded, so a paginator that never ends cannot hang
-discovery), keeps the first listing of a name, and applies the config's allow/deny filter.
+discovery), keeps the first listing of a name, and applies the config's allow/deny filter;
+`list_prompts` keeps the first `MAX_PROMPTS` (the catalog shows them, a prompt runs by them).
 `listen_for_changes` follows a 2026-07-28 server's `subscriptions/listen` stream; a server of
 the handshake era announces changes with a notification instead (the supervisor's message
 handler hears it), and the listener simply ends.
@@ -16,13 +17,14 @@ import anyio
 from mcp import Client
 from mcp.client.subscriptions import ListenNotSupportedError
 from mcp.shared.exceptions import MCPError
-from mcp.types import CONNECTION_CLOSED, Tool
+from mcp.types import CONNECTION_CLOSED, Prompt, Tool
 
 from gateway.config.servers import ToolFilter
 
 logger = logging.getLogger(__name__)
 
 _MAX_PAGES = 1000  # a paginator that never ends must not hang discovery
+MAX_PROMPTS = 200
 
 
 async def list_tools(client: Client, allowed: ToolFilter) -> list[Tool]:
@@ -41,6 +43,21 @@ async def list_tools(client: Client, allowed: ToolFilter) -> list[Tool]:
     return [unique[t.name] for t in tools if allowed.allows(t.name) and unique[t.name] is t]
 
 
+async def list_prompts(client: Client) -> list[Prompt]:
+    """The server's prompts (none when it declares no prompts capability), up to MAX_PROMPTS."""
+    if client.server_capabilities.prompts is None:
+        return []
+    prompts: list[Prompt] = []
+    cursor: str | None = None
+    for _ in range(_MAX_PAGES):
+        page = await client.list_prompts(cursor=cursor)
+        prompts += page.prompts
+        cursor = page.next_cursor
+        if not cursor or len(prompts) >= MAX_PROMPTS:
+            break
+    return prompts[:MAX_PROMPTS]
+
+
 async def listen_for_changes(
     client: Client,
     server: str,
@@ -49,7 +66,7 @@ async def listen_for_changes(
     *,
     task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED,
 ) -> None:
-    """Call `changed` whenever the server says its tools changed; started once listening (or
+    """Call `changed` whenever the server says its tools or prompts changed; started once listening (or
     once it is clear the server offers no `subscriptions/listen`)."""
     started = False
 
@@ -61,7 +78,7 @@ async def listen_for_changes(
 
     while True:
         try:
-            async with client.listen(tools_list_changed=True) as subscription:
+            async with client.listen(tools_list_changed=True, prompts_list_changed=True) as subscription:
                 ready()
                 async for _event in subscription:
                     changed()

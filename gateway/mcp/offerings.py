@@ -1,4 +1,5 @@
-"""MCP prompts and resources: listing, getting, reading and completing, through the registry.
+"""MCP prompts and resources: getting, reading, listing resources and completing, through the
+registry (which keeps each server's prompts listed, as it does its tools).
 
 Every function takes the registry (anything with `client_for`, `servers` and `redact`) and a
 server name, asks that server's live client, and turns every failure into an `OfferingError`
@@ -33,8 +34,6 @@ logger = logging.getLogger(__name__)
 
 REQUEST_TIMEOUT_S = 30.0
 """How long one request for prompts or resources may take."""
-CATALOG_TIMEOUT_S = 5.0
-"""How long the catalog waits for a server's prompts before showing the rest without them."""
 COMPLETION_TIMEOUT_S = 3.0
 MAX_PAGES = 10
 MAX_ITEMS = 200
@@ -61,6 +60,10 @@ class Offerer(Protocol):
 
     def redact(self, text: str) -> str:
         """`text` with the configuration's secrets masked."""
+        ...
+
+    def prompts(self) -> dict[str, list[Prompt]]:
+        """The prompts of the servers that are up, as their supervisors last listed them."""
         ...
 
 
@@ -117,47 +120,6 @@ async def _ask(
 
 
 # -- prompts -------------------------------------------------------------------------------------
-
-
-async def list_prompts(registry: Offerer, server: str, *, timeout: float = REQUEST_TIMEOUT_S) -> list[Prompt]:
-    """Every prompt of `server` (paged, up to the cap)."""
-    client = await _client(registry, server, "prompts")
-    prompts: list[Prompt] = []
-    cursor: str | None = None
-    for _ in range(MAX_PAGES):
-        page = await _ask(
-            registry, server, "listing its prompts", lambda c=cursor: client.list_prompts(cursor=c), timeout
-        )
-        prompts += page.prompts
-        cursor = page.next_cursor
-        if not cursor or len(prompts) >= MAX_ITEMS:
-            break
-    return prompts
-
-
-async def all_prompts(registry: Offerer, *, timeout: float = CATALOG_TIMEOUT_S) -> dict[str, list[Prompt]]:
-    """Every up server's prompts, asked concurrently; servers without prompts (or failing) left out."""
-    found: dict[str, list[Prompt]] = {}
-
-    async def one(server: str) -> None:
-        try:
-            prompts = await list_prompts(registry, server, timeout=timeout)
-        except OfferingError as exc:
-            logger.debug("no prompts from %s: %s", server, exc)
-            return
-        if prompts:
-            found[server] = prompts
-
-    servers = up_servers(registry)
-    async with anyio.create_task_group() as tasks:
-        for server in servers:
-            tasks.start_soon(one, server)
-    return {s: found[s] for s in servers if s in found}
-
-
-async def find_prompt(registry: Offerer, server: str, name: str) -> Prompt | None:
-    """`server`'s prompt called `name`, or None when it lists none by that name."""
-    return next((p for p in await list_prompts(registry, server) if p.name == name), None)
 
 
 async def get_prompt(registry: Offerer, server: str, name: str, arguments: dict[str, str]) -> GetPromptResult:

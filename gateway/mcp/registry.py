@@ -25,7 +25,7 @@ import anyio
 from mcp import Client
 from mcp.shared.dispatcher import ProgressFnT
 from mcp.shared.exceptions import MCPError
-from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult
+from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, Prompt
 from pydantic import ValidationError
 
 from gateway.config import ServerConfig
@@ -44,7 +44,7 @@ from gateway.mcp.liveness import ping_servers
 from gateway.mcp.naming import ToolIndex
 from gateway.mcp.output_schema import output_schema_mismatch
 from gateway.mcp.supervisor import ServerSupervisor
-from gateway.mcp.tasks import call_as_task, cancel_task, runs_as_task
+from gateway.mcp.tasks import call_as_task, runs_as_task
 from gateway.mcp.traffic import TrafficLog
 from gateway.mcp.validation import validate_arguments
 from gateway.redact import Redactor
@@ -199,6 +199,10 @@ class ToolRegistry:
         """Every configured server's state, in config order."""
         return [s.status() for s in self._servers.values()]
 
+    def prompts(self) -> dict[str, list[Prompt]]:
+        """The prompts of servers that are up, as last listed, in config order (none: left out)."""
+        return {n: s.prompts for n, s in self._servers.items() if s.state == "up" and s.prompts}
+
     def details(self) -> list[ServerDetails]:
         """Every configured server's status, handshake and recent output, in config order."""
         return [s.details() for s in self._servers.values()]
@@ -340,10 +344,6 @@ class ToolRegistry:
         """Seconds a question from `server` waits for the person (its `ask_timeout`)."""
         supervisor = self._servers.get(server)
         return supervisor.config.ask_timeout if supervisor is not None else 600.0
-
-    async def cancel_task(self, server: str, task_id: str) -> str | None:
-        """Ask `server` to cancel one of its tasks; the task's status then (None: refused)."""
-        return await cancel_task(await self.client_for(server), task_id)
 
     async def client_for(self, server: str) -> Client:
         """The live client of `server` (waiting for one that is restarting), for requests other

@@ -2,11 +2,10 @@
 
 Like the SDK's ClientSessionGroup, each server has its own lifetime: a supervisor task owns
 its `mcp.Client` (anyio contexts are exited by the task that entered them). It connects,
-lists tools and re-lists them when the server says they changed (`gateway.mcp.discovery`:
-a notification in the handshake era, a `subscriptions/listen` event in 2026-07-28), keeps what
-the handshake said for the inspector, and when the server fails to
-start or its connection dies, marks it down with a reason and reconnects with exponential
-backoff. A call that waits for a restarting server cuts the backoff short (`ready()`).
+lists tools and prompts and re-lists them when the server says they changed (a notification
+in the handshake era, a `subscriptions/listen` event in 2026-07-28: `gateway.mcp.discovery`),
+keeps what the handshake said for the inspector, and when the server fails to start or its
+connection dies, marks it down with a reason and reconnects with exponential backoff. A call that waits for a restarting server cuts the backoff short (`ready()`).
 Everything it reports passes the redactor first.
 """
 
@@ -23,7 +22,13 @@ from typing import Any, TextIO
 import anyio
 from mcp import Client
 from mcp.client.session import IncomingMessage
-from mcp.types import ResourceUpdatedNotification, Tool, ToolListChangedNotification
+from mcp.types import (
+    Prompt,
+    PromptListChangedNotification,
+    ResourceUpdatedNotification,
+    Tool,
+    ToolListChangedNotification,
+)
 
 from gateway.config import ServerConfig, StdioServerConfig
 from gateway.mcp.channel import Channels
@@ -37,7 +42,7 @@ from gateway.mcp.connection import (
     output_tail,
     stderr_scratch,
 )
-from gateway.mcp.discovery import list_tools, listen_for_changes
+from gateway.mcp.discovery import list_prompts, list_tools, listen_for_changes
 from gateway.mcp.traffic import Tap
 from gateway.redact import Redactor
 from gateway.vocabulary.tools import ServerDetails, ServerState, ServerStatus
@@ -81,6 +86,8 @@ class ServerSupervisor:
         """Why the server is down, in a sentence (redacted)."""
         self.protocol_version: str | None = None
         self.listed: list[Tool] = []
+        self.prompts: list[Prompt] = []
+        """The server's prompts, as last listed (re-listed when it says they changed)."""
         """The tools the server lists that the config's filter allows, first listing of a name winning."""
         self.client: Client | None = None
         """The live client while the server is up."""
@@ -335,7 +342,8 @@ class ServerSupervisor:
 
     def _client(self, stderr: TextIO | None) -> Client:
         async def on_message(message: IncomingMessage) -> None:
-            if isinstance(message, ToolListChangedNotification) and self._refresh is not None:
+            listing = isinstance(message, ToolListChangedNotification | PromptListChangedNotification)
+            if listing and self._refresh is not None:
                 self._refresh.set()
             elif isinstance(message, ResourceUpdatedNotification):  # a subscription (handshake era)
                 self._on_resource_updated(self.name, str(message.params.uri))
@@ -356,6 +364,11 @@ class ServerSupervisor:
 
     async def _list(self, client: Client) -> None:
         self.listed = await list_tools(client, self.config.tools)
+        try:
+            self.prompts = await list_prompts(client)
+        except Exception as exc:  # prompts are an extra: a server that fails them still serves its tools
+            logger.warning("MCP server %s: listing prompts failed: %s", self.name, self._redact(str(exc)))
+            self.prompts = []
         self._changes(tools_changed=True)
 
     async def _refresher(self, client: Client) -> None:
