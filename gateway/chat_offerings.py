@@ -40,9 +40,9 @@ from gateway.planning.offerings import (
     ListResources,
     OfferingDecision,
     ReadResource,
-    Refused,
+    Refuse,
     RunPrompt,
-    Tell,
+    Say,
     plan_offering_action,
 )
 from gateway.render import offerings as render
@@ -99,7 +99,7 @@ class Offerings:
         """A prompt or resource action, if the gateway issued it in `sender`."""
         dumped = sender.widget.model_dump(mode="json", exclude_none=True) if sender is not None else None
         decision = plan_offering_action(action.type, object_or_empty(action.payload), dumped)
-        if isinstance(decision, Refused):
+        if isinstance(decision, Refuse):
             yield NoticeEvent(level="danger", title="Action refused", message=decision.message)
             return
         async for event in self.carry_out(thread, context, decision, sender=sender):
@@ -117,7 +117,7 @@ class Offerings:
     ) -> AsyncIterator[ThreadStreamEvent]:
         """Show what a command or an action about prompts or resources asked for."""
         match decision:
-            case Tell(text=message):
+            case Say(text=message):
                 yield self._message(thread, context, message)
             case ListResources(server=server, cursor=cursor):
                 yield self._widget(thread, context, await self._listing(server, cursor))

@@ -100,13 +100,9 @@ class ClientSide:
             question = Question(server=self.server, kind="form", message=params.message, schema=schema)
         else:
             question = Question(server=self.server, kind="url", message=params.message, url=params.url)
-        channel = self._channels.find(self.server)
-        reply = await channel.ask(question) if channel is not None else None
+        reply = await self._ask_person(question)
         if reply is None:
-            return _refused(
-                f"the gateway has nobody to ask: this request from {self.server} did not come "
-                "during a call made from a chat thread, or several calls were in flight on it"
-            )
+            return _refused(f"the gateway has nobody to ask: {self._unplaced()}")
         if reply.action == "accept" and question.kind == "form":
             return ElicitResult(action="accept", content=reply.content or {})
         return ElicitResult(action=reply.action)
@@ -130,13 +126,9 @@ class ClientSide:
                 system_prompt=params.system_prompt,
                 max_tokens=params.max_tokens,
             )
-            channel = self._channels.find(self.server)
-            reply = await channel.ask(question) if channel is not None else None
+            reply = await self._ask_person(question)
             if reply is None:
-                return _refused(
-                    f"sampling for {self.server} needs a person's approval, and this request did "
-                    "not come during a call made from a chat thread"
-                )
+                return _refused(f"sampling for {self.server} needs a person's approval: {self._unplaced()}")
             if reply.action != "accept":
                 said = "declined" if reply.action == "decline" else "cancelled"
                 return _refused(f"the person {said} the sampling request" + _note(reply))
@@ -145,6 +137,17 @@ class ClientSide:
         except Exception as exc:
             logger.warning("sampling for %s failed: %s", self.server, self._redactor()(str(exc)))
             return _refused(f"the model could not answer: {self._redactor()(str(exc))[:300]}")
+
+    async def _ask_person(self, question: Question) -> Reply | None:
+        """The reply of the person whose call the request belongs to (None: no such call)."""
+        channel = self._channels.find(self.server)
+        return await channel.ask(question) if channel is not None else None
+
+    def _unplaced(self) -> str:
+        return (
+            f"this request from {self.server} did not come during a call made from a chat thread, "
+            "or several calls were in flight on it"
+        )
 
     async def connected(self, client: Client) -> None:
         """Send a handshake-era server the configured log level (2026-07-28 calls carry it)."""

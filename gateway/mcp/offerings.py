@@ -41,6 +41,7 @@ MAX_ITEMS = 200
 
 Capability = Literal["prompts", "resources", "completions"]
 _T = TypeVar("_T")
+_P = TypeVar("_P")
 
 
 class OfferingError(Exception):
@@ -180,46 +181,42 @@ async def prompt_suggestions(
 async def list_resources(registry: Offerer, server: str, cursor: str | None = None) -> ResourcePage:
     """`server`'s resources from `cursor` on (paged, up to the cap); on a first page, its templates too."""
     client = await _client(registry, server, "resources")
-    first = cursor is None
-    resources: list[Resource] = []
-    for _ in range(MAX_PAGES):
-        page = await _ask(
+    resources, left = await _paged(
+        registry, server, "listing its resources", client.list_resources, lambda p: p.resources, cursor
+    )
+    if cursor is not None:  # templates come with the first page, not with "More"
+        return ResourcePage(resources, [], left)
+    try:
+        templates, more = await _paged(
             registry,
             server,
-            "listing its resources",
-            lambda c=cursor: client.list_resources(cursor=c),
-            REQUEST_TIMEOUT_S,
+            "listing its resource templates",
+            client.list_resource_templates,
+            lambda p: p.resource_templates,
         )
-        resources += page.resources
-        cursor = page.next_cursor
-        if not cursor or len(resources) >= MAX_ITEMS:
-            break
-    templates: list[ResourceTemplate] = []
-    more_templates = False
-    if first:  # templates come with the first page, not with "More"
-        templates, more_templates = await _templates(registry, server, client)
-    return ResourcePage(resources, templates, cursor, more_templates)
-
-
-async def _templates(registry: Offerer, server: str, client: Client) -> tuple[list[ResourceTemplate], bool]:
-    templates: list[ResourceTemplate] = []
-    cursor: str | None = None
-    try:
-        for _ in range(MAX_PAGES):
-            page = await _ask(
-                registry,
-                server,
-                "listing its resource templates",
-                lambda c=cursor: client.list_resource_templates(cursor=c),
-                REQUEST_TIMEOUT_S,
-            )
-            templates += page.resource_templates
-            cursor = page.next_cursor
-            if not cursor or len(templates) >= MAX_ITEMS:
-                break
     except OfferingError as exc:  # some servers list resources but no templates
         logger.debug("%s", exc)
-    return templates, bool(cursor)
+        templates, more = [], None
+    return ResourcePage(resources, templates, left, more_templates=more is not None)
+
+
+async def _paged(
+    registry: Offerer,
+    server: str,
+    doing: str,
+    fetch: Callable[..., Awaitable[_P]],
+    items: Callable[[_P], Sequence[_T]],
+    cursor: str | None = None,
+) -> tuple[list[_T], str | None]:
+    """Pages of `fetch(cursor=...)` up to the caps: the items, and the cursor of what is left."""
+    found: list[_T] = []
+    for _ in range(MAX_PAGES):
+        page = await _ask(registry, server, doing, lambda c=cursor: fetch(cursor=c), REQUEST_TIMEOUT_S)
+        found += items(page)
+        cursor = getattr(page, "next_cursor", None)
+        if not cursor or len(found) >= MAX_ITEMS:
+            break
+    return found, cursor
 
 
 async def read_resource(registry: Offerer, server: str, uri: str) -> ReadResourceResult:

@@ -22,6 +22,7 @@ from gateway.issued import find_issued, form_input
 from gateway.planning.arguments import prepare_arguments
 from gateway.planning.commands import parse_command
 from gateway.planning.offerings import OfferingDecision, plan_offering_message
+from gateway.planning.replies import Refuse, Say
 from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
 from gateway.vocabulary.json import JSONObject, is_object, object_or_empty
 from gateway.vocabulary.tools import CheckedArguments, ToolInfo
@@ -48,20 +49,6 @@ class ToolLookup(Protocol):
 @dataclass(frozen=True)
 class ShowCatalog:
     """Show every server and tool."""
-
-
-@dataclass(frozen=True)
-class Say:
-    """Answer with a message (an unknown tool in a command)."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Refuse:
-    """Refuse an action, saying why; nothing is called."""
-
-    message: str
 
 
 @dataclass(frozen=True)

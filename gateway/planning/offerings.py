@@ -23,6 +23,7 @@ from typing import Any, Literal
 from gateway import safe_json
 from gateway.issued import find_issued, form_input
 from gateway.planning.commands import Command
+from gateway.planning.replies import Refuse, Say
 from gateway.vocabulary.json import JSONObject, is_object, object_or_empty
 from gateway.vocabulary.offerings import PROMPT_FORM, PROMPT_GET, RESOURCE_LIST, RESOURCE_READ
 
@@ -31,20 +32,6 @@ logger = logging.getLogger(__name__)
 RESOURCES_COMMAND = "resources"
 READ_COMMAND = "read"
 READ_USAGE = "Type /read <uri> (or /read <server> <uri>) to read a resource; /resources lists them."
-
-
-@dataclass(frozen=True)
-class Tell:
-    """Answer with a message."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Refuse an action, saying why; nothing is asked of any server."""
-
-    message: str
 
 
 @dataclass(frozen=True)
@@ -82,7 +69,7 @@ class RunPrompt:
     """Re-show problems in the form that was submitted, rather than in a new one."""
 
 
-OfferingDecision = Tell | ListResources | ReadResource | RunPrompt
+OfferingDecision = Say | ListResources | ReadResource | RunPrompt
 """What a command about prompts or resources leads to."""
 
 
@@ -101,12 +88,12 @@ def plan_offering_message(text: str, command: Command, unknown: str) -> Offering
         words = _rest(text).split()
         unsafe = safe_json.first_problem(words)
         if unsafe is not None:  # never sent to a server: it could break the shared session
-            return Tell(f"This cannot be read: the URI {unsafe.partition(': ')[2] or unsafe}.")
+            return Say(f"This cannot be read: the URI {unsafe.partition(': ')[2] or unsafe}.")
         if len(words) == 1:
             return ReadResource(words[0])
         if len(words) == 2:
             return ReadResource(words[1], server=words[0])
-        return Tell(READ_USAGE)
+        return Say(READ_USAGE)
     server, dot, prompt = name.partition(".")
     arguments, problems = prompt_arguments(command.arguments)
     problems.update(safe_json.problems(arguments))  # a form shows them; nothing is sent
@@ -142,32 +129,32 @@ def prompt_arguments(given: Mapping[str, Any]) -> tuple[dict[str, str], dict[str
 
 def plan_offering_action(
     action_type: str, payload: JSONObject, sender: Mapping[str, Any] | None
-) -> OfferingDecision | Refused:
+) -> OfferingDecision | Refuse:
     """What a prompt or resource action asks for, if the gateway issued it in `sender` (the
     stored widget, as JSON) with this very payload, less the values its form may add."""
     unsafe = safe_json.first_problem(payload)
     if unsafe is not None:
-        return Refused(f"This action cannot be used ({unsafe}), so nothing was read.")
+        return Refuse(f"This action cannot be used ({unsafe}), so nothing was read.")
     issued = find_issued(action_type, payload, sender) if sender is not None else None
     if issued is None:
         logger.warning("refused an action the gateway did not issue: %s %r", action_type, payload)
-        return Refused("This action was not issued by the gateway (or was altered), so nothing was read.")
+        return Refuse("This action was not issued by the gateway (or was altered), so nothing was read.")
     submitted = form_input(issued, payload)
     if submitted is None:
         logger.warning("refused form values on an action outside a form: %s %r", action_type, payload)
-        return Refused("This action carries form values but is not a form submit, so nothing was read.")
+        return Refuse("This action carries form values but is not a form submit, so nothing was read.")
     server = payload.get("server")
     if not isinstance(server, str):
-        return Refused("This action names no server.")
+        return Refuse("This action names no server.")
     if action_type == RESOURCE_READ:
         uri = payload.get("uri")
-        return ReadResource(uri, server, via="button") if isinstance(uri, str) else Refused("No URI.")
+        return ReadResource(uri, server, via="button") if isinstance(uri, str) else Refuse("No URI.")
     if action_type == RESOURCE_LIST:
         cursor = payload.get("cursor")
         return ListResources(server, cursor if isinstance(cursor, str) else None)
     prompt = payload.get("prompt")
     if action_type not in (PROMPT_FORM, PROMPT_GET) or not isinstance(prompt, str):
-        return Refused(f"The action type {action_type!r} is not one this gateway handles.")
+        return Refuse(f"The action type {action_type!r} is not one this gateway handles.")
     fixed, _ = prompt_arguments(object_or_empty(payload.get("arguments")))
     if action_type == PROMPT_FORM:
         return RunPrompt(server, prompt, fixed, form=True)
