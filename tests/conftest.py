@@ -5,12 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from gateway.store.sql import SQLStore
 from tests.support.gateway import Gateway, running_local_gateway
 from tests.support.model_server import ScriptedModel
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -19,6 +23,15 @@ EVERYTHING_JS = PARTNERS / "@modelcontextprotocol" / "server-everything" / "dist
 
 # The throwaway PostgreSQL cluster (one per session) and its per-test databases.
 pytest_plugins = ["tests.support.postgres"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium under Playwright, one per test file that drives pages."""
+    from tests.support.browser import playwright_browser
+
+    with playwright_browser() as launched:
+        yield launched
 
 
 @pytest.fixture()

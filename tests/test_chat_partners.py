@@ -6,9 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import EVERYTHING_JS
 from tests.support.chat import last_widget, text_of
-from tests.support.gateway import Gateway, find_nodes, running_gateway, write_config
+from tests.support.gateway import Gateway, everything_server_config, find_nodes, running_gateway, write_config
 
 pytestmark = pytest.mark.node
 
@@ -20,7 +19,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         tmp / "config.yaml",
         {
             "mcp_servers": {
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60},
+                "everything": everything_server_config(),
                 "time": {"command": "python", "args": ["-m", "mcp_server_time", "--local-timezone", "UTC"]},
             },
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},

@@ -15,9 +15,16 @@ from typing import Any
 import pytest
 
 from gateway.vocabulary.json import is_object
-from tests.conftest import EVERYTHING_JS, model_section
+from tests.conftest import model_section
 from tests.support.chat import field, field_names, form_action, last_widget, text_of
-from tests.support.gateway import Gateway, find_nodes, running_gateway, submit_form, write_config
+from tests.support.gateway import (
+    Gateway,
+    everything_server_config,
+    find_nodes,
+    running_gateway,
+    submit_form,
+    write_config,
+)
 from tests.support.model_server import ScriptedModel, say
 
 pytestmark = pytest.mark.node
@@ -28,9 +35,7 @@ def everything_config(tmp: Path, **sections: Any) -> Path:
     return write_config(
         tmp / "config.yaml",
         {
-            "mcp_servers": {
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60}
-            },
+            "mcp_servers": {"everything": everything_server_config()},
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
             **sections,
         },

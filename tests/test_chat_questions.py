@@ -15,16 +15,20 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EVERYTHING_JS, ROOT
+from tests.conftest import ROOT
 from tests.servers.launch import HttpServer, everything_http
 from tests.support.chat import buttons, field_names, form_action, last_widget, text_of
-from tests.support.gateway import ChatKitClient, Gateway, Reply, running_gateway, submit_form, write_config
+from tests.support.gateway import (
+    ChatKitClient,
+    Gateway,
+    Reply,
+    everything_server_config,
+    running_gateway,
+    submit_form,
+    write_config,
+)
 
 pytestmark = pytest.mark.node
-
-
-def _everything(**extra: Any) -> dict[str, Any]:
-    return {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60, **extra}
 
 
 def _asking(**extra: Any) -> dict[str, Any]:
@@ -44,12 +48,12 @@ def gateway(tmp_path_factory: pytest.TempPathFactory, everything_over_http: Http
         tmp / "config.yaml",
         {
             "mcp_servers": {
-                "everything": _everything(),
+                "everything": everything_server_config(),
                 "remote": {"url": everything_over_http.url, "timeout": 60},
-                "hurried": _everything(ask_timeout=1.5, timeout=2),
+                "hurried": everything_server_config(ask_timeout=1.5, timeout=2),
                 "asking": _asking(),
                 "slow_asking": _asking(timeout=1),
-                "slow_everything": _everything(timeout=1),
+                "slow_everything": everything_server_config(timeout=1),
             },
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
         },

@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from gateway.vocabulary.json import is_object
-from tests.conftest import EVERYTHING_JS
 from tests.support.chat import buttons, is_error_card, last_widget, text_of
-from tests.support.gateway import Gateway, find_nodes, running_gateway, write_config
+from tests.support.gateway import Gateway, everything_server_config, find_nodes, running_gateway, write_config
 
 pytestmark = pytest.mark.node
 
@@ -29,9 +28,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     config = write_config(
         tmp / "config.yaml",
         {
-            "mcp_servers": {
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60}
-            },
+            "mcp_servers": {"everything": everything_server_config()},
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
         },
     )

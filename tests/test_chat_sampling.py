@@ -14,9 +14,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EVERYTHING_JS, ROOT, model_section
+from tests.conftest import ROOT, model_section
 from tests.support.chat import buttons, form_action, last_widget, newest_stored_widget, text_of
-from tests.support.gateway import Gateway, running_gateway, submit_form, write_config
+from tests.support.gateway import (
+    Gateway,
+    everything_server_config,
+    running_gateway,
+    submit_form,
+    write_config,
+)
 from tests.support.model_server import ScriptedModel, Step, call, say, title
 
 pytestmark = pytest.mark.node
@@ -54,7 +60,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory, scripted: ScriptedModel) -
         tmp / "config.yaml",
         {
             "mcp_servers": {
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60},
+                "everything": everything_server_config(),
                 "asking": _asking(),
                 "trusted": _asking(sampling="allow"),
                 "closed": _asking(sampling="deny"),

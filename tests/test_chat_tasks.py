@@ -11,9 +11,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EVERYTHING_JS
 from tests.support.chat import buttons, form_action, last_widget, newest_stored_widget, text_of
-from tests.support.gateway import Gateway, Reply, running_gateway, submit_form, write_config
+from tests.support.gateway import (
+    Gateway,
+    Reply,
+    everything_server_config,
+    running_gateway,
+    submit_form,
+    write_config,
+)
 
 pytestmark = pytest.mark.node
 
@@ -24,9 +30,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     config = write_config(
         tmp / "config.yaml",
         {
-            "mcp_servers": {
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60}
-            },
+            "mcp_servers": {"everything": everything_server_config()},
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
         },
     )

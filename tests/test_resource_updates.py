@@ -15,9 +15,15 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import EVERYTHING_JS
 from tests.support.chat import last_widget, text_of, todo_call
-from tests.support.gateway import ChatKitClient, Gateway, running_gateway, todo_server_config, write_config
+from tests.support.gateway import (
+    ChatKitClient,
+    Gateway,
+    everything_server_config,
+    running_gateway,
+    todo_server_config,
+    write_config,
+)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +39,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory, todo_db: Path) -> Iterator
         {
             "mcp_servers": {
                 "todo": todo_server_config(todo_db),
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60},
+                "everything": everything_server_config(),
             },
             "store": {"url": f"sqlite+aiosqlite:///{tmp / 'gateway.db'}"},
         },

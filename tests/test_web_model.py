@@ -9,15 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import PageErrors, new_page, playwright_browser, save_screenshot
+from tests.support.browser import PageErrors, new_page, save_screenshot
 from tests.support.gateway import Gateway
 from tests.support.model_server import ScriptedModel, call, say, title
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright_browser() as launched:
-        yield launched
 
 
 @pytest.fixture()

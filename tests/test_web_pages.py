@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.support.browser import PageErrors, new_page, playwright_browser, save_screenshot
+from tests.support.browser import PageErrors, new_page, save_screenshot
 from tests.support.chat import tasks as _tasks
 from tests.support.chat import todo_call as _todo_call
 from tests.support.gateway import ROOT, Gateway, running_gateway, store_url, todo_server_config, write_config
@@ -53,12 +53,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     )
     with running_gateway(config) as running:
         yield Site(running, todo_db)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright_browser() as launched:
-        yield launched
 
 
 @pytest.fixture()

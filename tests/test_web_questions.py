@@ -9,9 +9,15 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.conftest import EVERYTHING_JS
-from tests.support.browser import PageErrors, new_page, playwright_browser, save_screenshot
-from tests.support.gateway import ROOT, Gateway, running_gateway, store_url, write_config
+from tests.support.browser import PageErrors, new_page, save_screenshot
+from tests.support.gateway import (
+    ROOT,
+    Gateway,
+    everything_server_config,
+    running_gateway,
+    store_url,
+    write_config,
+)
 from tests.test_web_pages import assert_clean, send, widgets
 
 pytestmark = pytest.mark.node
@@ -24,7 +30,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
         tmp / "config.yaml",
         {
             "mcp_servers": {
-                "everything": {"command": "node", "args": [str(EVERYTHING_JS), "stdio"], "timeout": 60},
+                "everything": everything_server_config(),
                 "asking": {"command": "python", "args": ["-m", "tests.servers.asking"], "cwd": str(ROOT)},
             },
             "store": {"url": store_url(tmp)},
@@ -32,12 +38,6 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     )
     with running_gateway(config) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright_browser() as launched:
-        yield launched
 
 
 @pytest.fixture()

@@ -22,7 +22,7 @@ from gateway.config.render import RenderConfig
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Node
 from tests.render_cases.checks import CASES, submit, todo_tools
-from tests.support.browser import PageErrors, new_page, playwright_browser, save_screenshot
+from tests.support.browser import PageErrors, new_page, save_screenshot
 from tests.support.gateway import Gateway, running_local_gateway
 
 WEB_CASES = Path(__file__).parent / "web_cases"
@@ -114,12 +114,6 @@ def action(kind: str, payload: dict[str, Any] | None = None, loading: str = "aut
 def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
     with running_local_gateway(tmp_path_factory.mktemp("web-widgets")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with playwright_browser() as b:
-        yield b
 
 
 @pytest.fixture()

@@ -39,6 +39,13 @@ def todo_server_config(db: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
+def everything_server_config(**extra: Any) -> dict[str, Any]:
+    """A stdio server entry for server-everything (installed by scripts/test-deps.sh); a minute
+    per call, as node's first start can be slow."""
+    script = ROOT / ".cache/partners/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+    return {"command": "node", "args": [str(script), "stdio"], "timeout": 60, **extra}
+
+
 def quirky_server_config(marker: Path, **extra: Any) -> dict[str, Any]:
     """A stdio server entry for tests/servers/quirky.py, noting what it does in `marker`."""
     return {
