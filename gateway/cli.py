@@ -29,14 +29,13 @@ from gateway.config import GatewayConfig, load_config
 from gateway.errors import (
     ConfigError,
     InvalidArgumentsError,
-    ServerUnavailableError,
     StoreUnavailableError,
     ToolCallError,
-    UnknownToolError,
 )
 from gateway.mcp.registry import ToolRegistry
 from gateway.redact import redact_logs
 from gateway.vocabulary.json import is_object
+from gateway.vocabulary.names import TypedName, read_name
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
@@ -82,7 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     tools.add_argument("--json", action="store_true", help="machine-readable output")
     call = command("call", _call, "call one tool and print its result")
     call.add_argument(
-        "tool", metavar="SERVER.TOOL", help="server.tool (or a tool name unique across servers)"
+        "tool",
+        metavar="SERVER.TOOL",
+        help='server.tool (or a tool name unique across servers); a name with spaces as server."my tool"',
     )
     call.add_argument(
         "--args", default="{}", metavar="JSON", help="the arguments as a JSON object, e.g. '{\"id\": 1}'"
@@ -210,9 +211,19 @@ def _call(args: argparse.Namespace) -> int:
     if not is_object(arguments):
         _error(f"--args must be a JSON object of named arguments, got {type(arguments).__name__}")
         return USAGE
+    typed = TypedName(args.tool)  # as the shell gave it: `todo.my tool` works, as `todo."my tool"` does
+    if '"' in args.tool:
+        try:
+            typed, rest = read_name(args.tool.strip())
+            problem = f"{rest!r} follows the name" if rest else None
+        except ValueError as exc:
+            problem = str(exc)
+        if problem:
+            _error(f"{args.tool} cannot be read as a tool name: {problem}")
+            return USAGE
     _quiet(config)
     try:
-        tool, result = anyio.run(_call_tool, config, args.tool, arguments)
+        tool, result = anyio.run(_call_tool, config, typed, arguments)
     except InvalidArgumentsError as exc:
         _error(f"invalid arguments for {exc.tool} (nothing was called):")
         for field, problem in exc.problems.items():
@@ -306,7 +317,7 @@ async def _discover(config: GatewayConfig) -> tuple[list[ServerStatus], list[Too
 
 
 async def _call_tool(
-    config: GatewayConfig, name: str, arguments: dict[str, Any]
+    config: GatewayConfig, typed: TypedName, arguments: dict[str, Any]
 ) -> tuple[ToolInfo, CallToolResult]:
     async def progress(done: float, total: float | None, message: str | None) -> None:
         of = f"/{total:g}" if total is not None else ""
@@ -315,16 +326,7 @@ async def _call_tool(
     async with ToolRegistry(
         config.mcp_servers, config_dir=config.config_dir, redactor=config.redactor()
     ) as registry:
-        try:
-            tool = registry.resolve(name)
-        except UnknownToolError:
-            server = next((s for s in registry.servers() if name.startswith(f"{s.name}.")), None)
-            if server is not None and server.state != "up":
-                raise ServerUnavailableError(
-                    f"{name} cannot be called: server {server.name} is {server.state}"
-                    f"{f': {server.error}' if server.error else ''}"
-                ) from None
-            raise
+        tool = registry.resolve(typed.name, typed.server)  # a server down: ServerDownError says why
         return tool, await registry.call(tool, arguments, progress=progress)
 
 

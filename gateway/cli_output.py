@@ -8,14 +8,16 @@ from typing import Any
 from mcp.types import AudioContent, CallToolResult, ImageContent, ResourceLink, TextContent
 
 from gateway.config import GatewayConfig
+from gateway.vocabulary.names import typed_name
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
+from gateway.vocabulary.words import plural
 
 
 def summary(config: GatewayConfig) -> str:
     servers = config.mcp_servers
     named = ", ".join(f"{name} ({s.transport})" for name, s in servers.items()) or "none"
     parts = [
-        f"{len(servers)} MCP server{'s' if len(servers) != 1 else ''}: {named}",
+        f"{plural(len(servers), 'MCP server')}: {named}",
         f"store {config.store.url.split(':', 1)[0]}",
         _model(config),
         "auth on" if config.auth else "no auth",
@@ -28,7 +30,7 @@ def _model(config: GatewayConfig) -> str:
     if model is None:
         return "no model (slash commands and forms)"
     where = f"Chat Completions at {model.base_url}" if model.base_url else "OpenAI Responses API"
-    client = f", {len(config.client_tools)} client tools" if config.client_tools else ""
+    client = f", {plural(len(config.client_tools), 'client tool')}" if config.client_tools else ""
     return f"model {model.model} ({where}{client})"
 
 
@@ -63,16 +65,19 @@ def table(servers: list[ServerStatus], tools: list[ToolInfo]) -> str:
     lines: list[str] = []
     for server in servers:
         detail = {
-            "up": f"{server.tool_count} tools, protocol {server.protocol_version}",
+            "up": f"{plural(server.tool_count, 'tool')}, protocol {server.protocol_version}",
             "disabled": "disabled in the config",
         }.get(server.state, server.error or "")
         lines.append(f"{server.name} [{server.state}] {server.transport}: {detail}")
         mine = [t for t in tools if t.server == server.name]
-        width = max((len(t.qualified) for t in mine), default=0)
+        names = {t.qualified: typed_name(t.server, t.name) for t in mine}  # as `gateway call` takes them
+        width = max((len(n) for n in names.values()), default=0)
         for tool in mine:
             flags = ", ".join(tool_flags(tool))
             title = tool.title or tool.description.split("\n", 1)[0][:60]
-            lines.append(f"  {tool.qualified:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip())
+            lines.append(
+                f"  {names[tool.qualified]:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip()
+            )
     return "\n".join(lines) or "no MCP servers configured"
 
 
@@ -88,7 +93,7 @@ def render(result: CallToolResult) -> str:
         if isinstance(block, TextContent):
             lines.append(block.text)
         elif isinstance(block, ImageContent | AudioContent):
-            lines.append(f"[{block.type} {block.mime_type}, {len(block.data) * 3 // 4} bytes]")
+            lines.append(f"[{block.type} {block.mime_type}, {plural(len(block.data) * 3 // 4, 'byte')}]")
         elif isinstance(block, ResourceLink):
             lines.append(f"[resource link {block.uri}]")
         else:

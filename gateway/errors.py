@@ -5,6 +5,7 @@
     ├── StoreUnavailableError    the database cannot be reached right now (answered with 503)
     └── ToolCallError            a tool could not be called or did not answer
         ├── UnknownToolError     no tool by that name (carries close matches)
+        │   └── ServerDownError  the server named is not running, so its tools are not known
         ├── InvalidArgumentsError  arguments do not match the tool's inputSchema (per field)
         ├── OutputSchemaError    the result broke the tool's own outputSchema (the SDK discarded it)
         ├── ServerUnavailableError the tool's server is down or its session broke
@@ -43,13 +44,27 @@ class ToolCallError(GatewayError):
 
 
 class UnknownToolError(ToolCallError):
-    """No tool matches the name; ``suggestions`` holds the closest qualified names."""
+    """No tool matches the name; ``suggestions`` holds the closest qualified names, as a person
+    types them (`server."my tool"` for a name with spaces: gateway.vocabulary.names)."""
 
-    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+    def __init__(self, name: str, suggestions: list[str] | None = None, *, note: str = "") -> None:
+        """`note`: a sentence more (which servers are not running, say)."""
         self.name = name
         self.suggestions = suggestions or []
         hint = f" Did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
-        super().__init__(f"Unknown tool: {name}.{hint}")
+        super().__init__(f"Unknown tool: {name}.{hint}{f' {note}' if note else ''}")
+
+
+class ServerDownError(UnknownToolError):
+    """The tool's server is configured but not running (down, starting or disabled), so its
+    tools are not known; the message says why, with the server's last error."""
+
+    def __init__(self, name: str, server: str, why: str) -> None:
+        """`why`: the whole message, from "The server ..." on."""
+        ToolCallError.__init__(self, why)  # not "Unknown tool": the tool may well be there
+        self.name = name
+        self.suggestions = []
+        self.server = server
 
 
 class InvalidArgumentsError(ToolCallError):

@@ -46,7 +46,7 @@ def test_a_call_slower_than_its_timeout_ends_as_an_error_card_and_is_cancelled(
 
 def test_a_server_that_died_gives_an_error_card_then_recovers(gateway: Gateway, marker: Path) -> None:
     client = gateway.client()
-    created = client.create_thread("/pid")
+    created = client.create_thread("/pid {}")
     assert not is_error_card(last_widget(created)["widget"])
     (pid,) = (
         int(p)
@@ -55,7 +55,7 @@ def test_a_server_that_died_gives_an_error_card_then_recovers(gateway: Gateway, 
     seen = len(gateway.logs())
     os.kill(pid, signal.SIGKILL)
 
-    failed = client.send(created.thread_id, "/pid")
+    failed = client.send(created.thread_id, "/pid {}")
     assert failed.status == 200 and not failed.of_type("error")
     card = last_widget(failed)
     assert is_error_card(card["widget"]) and "quirky" in card["copy_text"]
@@ -63,15 +63,17 @@ def test_a_server_that_died_gives_an_error_card_then_recovers(gateway: Gateway, 
     wait_for_text(
         gateway.log, "MCP server quirky is up again", timeout=30, process=gateway.process, since=seen
     )
-    again = client.send(created.thread_id, "/pid")
+    again = client.send(created.thread_id, "/pid {}")
     assert not is_error_card(last_widget(again)["widget"]), text_of(last_widget(again)["widget"])
     assert str(pid) not in last_widget(again)["copy_text"]
 
 
-def test_a_tool_of_a_server_that_never_started_is_unknown_with_a_hint(gateway: Gateway) -> None:
+def test_a_tool_of_a_server_that_never_started_says_the_server_is_not_running(gateway: Gateway) -> None:
     reply = gateway.client().create_thread("/ghost.anything {}")
     (message,) = reply.done_items("assistant_message")
-    assert "Unknown tool" in message["content"][0]["text"]
+    assert message["content"][0]["text"].startswith(
+        "The server `ghost` is not running: command not found: no-such-mcp-server-binary."
+    )
     catalog = last_widget(gateway.client().create_thread("/tools"))
     visible = text_of(catalog["widget"])
     assert "ghost" in visible and "no-such-mcp-server-binary" in visible

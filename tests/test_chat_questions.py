@@ -89,7 +89,7 @@ def _answer(
 @pytest.mark.parametrize("server", ["everything", "remote"])
 def test_an_accepted_form_resumes_the_call_with_the_values(gateway: Gateway, server: str) -> None:
     client = gateway.client()
-    asked = client.create_thread(f"/{server}.trigger-elicitation-request")
+    asked = client.create_thread(f"/{server}.trigger-elicitation-request {{}}")
     question = _question(asked)
     shown = text_of(question["widget"])
     assert "Please provide inputs" in shown
@@ -108,7 +108,7 @@ def test_an_accepted_form_resumes_the_call_with_the_values(gateway: Gateway, ser
 @pytest.mark.parametrize("answer", ["Decline", "Cancel"])
 def test_declining_or_cancelling_reaches_the_server(gateway: Gateway, answer: str) -> None:
     client = gateway.client()
-    asked = client.create_thread("/everything.trigger-elicitation-request")
+    asked = client.create_thread("/everything.trigger-elicitation-request {}")
     answered = _answer(client, asked.thread_id, _question(asked), answer)
     result = text_of(last_widget(answered)["widget"]).lower()
     assert ("decline" if answer == "Decline" else "cancel") in result
@@ -156,7 +156,7 @@ def test_the_question_is_a_thread_item_a_reload_finds_and_can_answer(gateway: Ga
 
 def test_an_unanswered_question_times_out_and_the_thread_says_so(gateway: Gateway) -> None:
     client = gateway.client()
-    asked = client.create_thread("/hurried.trigger-elicitation-request")
+    asked = client.create_thread("/hurried.trigger-elicitation-request {}")
     question = _question(asked)
 
     def widgets() -> list[dict[str, Any]]:
@@ -181,7 +181,7 @@ def test_the_time_a_person_takes_does_not_count_against_the_call_s_timeout(
     gateway: Gateway, server: str
 ) -> None:
     client = gateway.client()
-    tool = "book_table restaurant=Nopi" if server == "slow_asking" else "trigger-elicitation-request"
+    tool = "book_table restaurant=Nopi" if server == "slow_asking" else "trigger-elicitation-request {}"
     asked = client.create_thread(f"/{server}.{tool}")
     question = _question(asked)
     time.sleep(2)  # twice the server's one-second timeout
@@ -205,9 +205,9 @@ def test_with_two_calls_in_flight_on_one_stdio_server_a_question_is_not_guessed(
     """The handshake wire does not say which call a question belongs to; servers are shared, so
     a question that could belong to either call is refused rather than shown to the wrong person."""
     client = gateway.client()
-    first = client.create_thread("/everything.trigger-elicitation-request")
+    first = client.create_thread("/everything.trigger-elicitation-request {}")
     question = _question(first)  # parked: its call is still in flight
-    second = client.create_thread("/everything.trigger-elicitation-request")
+    second = client.create_thread("/everything.trigger-elicitation-request {}")
     refused = last_widget(second)
     assert not buttons(refused["widget"], "Decline")
     assert "nobody to ask" in text_of(refused["widget"])

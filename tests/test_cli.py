@@ -123,8 +123,8 @@ def test_call_mistakes_are_one_line_each(tmp_path: Path) -> None:
         and "Unknown tool: todo.get_tsak. Did you mean: todo.get_task?" in unknown.stderr
     )
     down = gateway("call", "ghost.anything", "--config", path)
-    assert (
-        down.returncode == 1 and "server ghost is down: command not found: no-such-command-xyz" in down.stderr
+    assert down.returncode == 1 and down.stderr.startswith(
+        "error: The server `ghost` is not running: command not found: no-such-command-xyz."
     )
     bad_json = gateway("call", "todo.list_tasks", "--args", "{nope", "--config", path)
     assert bad_json.returncode == 2 and bad_json.stderr.startswith("error: --args is not valid JSON")

@@ -94,7 +94,7 @@ def gateway(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Gateway]:
 
 
 def test_warnings_and_errors_during_a_call_show_in_the_thread(gateway: Gateway) -> None:
-    reply = gateway.client().create_thread("/loud.noisy")
+    reply = gateway.client().create_thread("/loud.noisy {}")
     shown = [text_of(w["widget"]) for w in reply.widgets()]
     assert any("the disk is almost full" in t and "warning" in t for t in shown)
     assert any("one record could not be read" in t and "error" in t for t in shown)
@@ -110,7 +110,7 @@ def test_warnings_and_errors_during_a_call_show_in_the_thread(gateway: Gateway) 
 
 
 def test_without_a_log_level_a_2026_server_sends_no_log_lines(gateway: Gateway) -> None:
-    reply = gateway.client().create_thread("/quiet.noisy")
+    reply = gateway.client().create_thread("/quiet.noisy {}")
     shown = [text_of(w["widget"]) for w in reply.widgets()]
     assert shown and "done, with warnings" in shown[-1]
     assert not any("almost full" in s for s in shown)

@@ -50,7 +50,7 @@ def server_states(gateway: Gateway) -> dict[str, str]:
 
 
 def pid_of(gateway: Gateway, thread_id: str, server: str) -> int:
-    reply = gateway.client().send(thread_id, f"/{server}.pid")
+    reply = gateway.client().send(thread_id, f"/{server}.pid {{}}")
     assert not is_error_card(last_widget(reply)["widget"]), text_of(last_widget(reply)["widget"])
     return int(text_of(last_widget(reply)["widget"]).split()[-1])
 

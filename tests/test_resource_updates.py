@@ -94,8 +94,8 @@ def test_a_handshake_server_s_update_notification_re_reads_the_resource(gateway:
     subscribed = traffic.get("/api/traffic", params={"server": "everything", "method": "resources/subscribe"})
     assert any(e["message"]["params"]["uri"] == uri for e in subscribed.json()["entries"])
     before = reads()
-    client.send(shown.thread_id, "/everything.toggle-subscriber-updates")
+    client.send(shown.thread_id, "/everything.toggle-subscriber-updates {}")
     try:
         assert _eventually(lambda: reads() > before, seconds=20)  # notified, so read again
     finally:
-        client.send(shown.thread_id, "/everything.toggle-subscriber-updates")
+        client.send(shown.thread_id, "/everything.toggle-subscriber-updates {}")

@@ -263,9 +263,9 @@ def test_a_tool_result_carrying_script_and_remote_content_runs_and_loads_nothing
 ) -> None:
     browser_page, errors = page
     browser_page.goto(site.gateway.url + "/chat")
-    send(browser_page, "/hostile.show_markdown")
+    send(browser_page, "/hostile.show_markdown {}")
     expect(widgets(browser_page).last).to_contain_text("raw anchor")
-    send(browser_page, "/hostile.show_fields")
+    send(browser_page, "/hostile.show_fields {}")
     expect(widgets(browser_page)).to_have_count(2)
     expect(widgets(browser_page).last).to_contain_text("avatar")
     log = browser_page.get_by_role("log", name="Conversation")

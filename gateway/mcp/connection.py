@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import AsyncGenerator, Callable, Generator
 from contextlib import asynccontextmanager
@@ -110,9 +111,55 @@ def describe_failure(config: ServerConfig, exc: BaseException, was_up: bool) -> 
 
 
 def last_output(stderr: TextIO | None, mask: Callable[[str], str]) -> str:
-    """The server's last line on stderr, masked then cut, as a hint to append to a failure."""
-    lines = output_tail(stderr, 1)
-    return f" (its last output: {mask(lines[-1].strip())[:200]})" if lines else ""
+    """What the server said on stderr that explains a failure, masked then cut, as a hint to
+    append to it: its error lines when it printed any (`error_lines`), else its last line."""
+    lines = output_tail(stderr, 60)
+    errors = error_lines(lines)
+    if errors:
+        said = " / ".join(mask(line)[:200] for line in errors)
+        return f" (its output: {said})"
+    last = [line.strip() for line in lines if not _BANNER.match(line.strip())][-1:]
+    return f" (its last output: {mask(last[0])[:200]})" if last else ""
+
+
+_BANNER = re.compile(r"^(?:Node\.js|Deno|Bun) v?\d+(?:\.\d+)*\S*$")
+"""A runtime's version banner (Node prints its own after an uncaught error): it explains nothing."""
+_EXCEPTION = re.compile(r"^[\w.]*(?:Error|Exception)\b(?:\s*\[[^\]]*\])?(?::|$)")
+"""An exception's own line: `ValueError: ...`, Node's `Error: ...` or `Error [ERR_X]: ...`."""
+_SAYS_ERROR = re.compile(
+    r"^(?:error|fatal|panic|critical)\b|\berror:|\bcannot find (?:module|package)\b", re.IGNORECASE
+)
+_LOUD_ERROR = re.compile(r"\b(?:ERROR|FATAL|CRITICAL)\b")
+_GROUP_PREFIX = re.compile(r"^\s*[|+] ?")
+"""How each line of a Python exception group's traceback starts."""
+_MAX_ERROR_LINES = 3
+
+
+def error_lines(lines: list[str]) -> list[str]:
+    """The lines of a server's output that say what went wrong, the last few, without repeats:
+    an exception's own line (Node's `Error: ...`, the end of a Python traceback), `error:`,
+    `ERROR`, `fatal` and "Cannot find module" lines. Indented lines (stack frames, source
+    excerpts) and version banners are left out.
+    """
+    found: list[str] = []
+    in_traceback = False
+    for raw in lines:
+        grouped = _GROUP_PREFIX.match(raw)
+        content = raw[grouped.end() :] if grouped else raw
+        line = content.strip()
+        if not line or line.startswith("+-") or _BANNER.match(line):
+            continue
+        if "Traceback (most recent call last)" in line:
+            in_traceback = True
+            continue
+        if content[:1].isspace():  # a stack frame or a line of source
+            continue
+        telling = bool(_EXCEPTION.match(line) or _SAYS_ERROR.search(line) or _LOUD_ERROR.search(line))
+        if in_traceback:  # the exception a traceback ends with, whatever its name
+            telling, in_traceback = True, False
+        if telling and line not in found:
+            found.append(line)
+    return found[-_MAX_ERROR_LINES:]
 
 
 def output_tail(stderr: TextIO | None, lines: int = 20) -> list[str]:

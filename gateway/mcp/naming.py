@@ -8,10 +8,12 @@ import difflib
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from typing import NoReturn
 
 from mcp.types import Tool
 
 from gateway.errors import UnknownToolError
+from gateway.vocabulary.names import quoted, typed_name
 from gateway.vocabulary.tools import ToolInfo
 
 MAX_MODEL_NAME = 64
@@ -70,6 +72,7 @@ class ToolIndex:
             for t in tools
         }
         self._by_model = {t.model_name: t for t in self._tools.values()}
+        self._by_pair = {(t.server, t.name): t for t in self._tools.values()}
         self._by_bare: dict[str, list[ToolInfo]] = {}
         for info in self._tools.values():
             self._by_bare.setdefault(info.name, []).append(info)
@@ -78,8 +81,14 @@ class ToolIndex:
         """Every tool, in config order, then each server's order."""
         return list(self._tools.values())
 
-    def resolve(self, name: str) -> ToolInfo:
-        """The tool called `server.tool`, `server__tool`, or a bare name unique across servers."""
+    def resolve(self, name: str, server: str | None = None) -> ToolInfo:
+        """The tool called `server.tool`, `server__tool`, or a bare name unique across servers;
+        with `server`, the tool called exactly `name` on that server."""
+        if server is not None:
+            found = self._by_pair.get((server, name))
+            if found is not None:
+                return found
+            return self._unknown(typed_name(server, name), f"{server}.{name}")
         name = name.strip()
         found = self._tools.get(name) or self._by_model.get(name)
         if found is not None:
@@ -88,13 +97,17 @@ class ToolIndex:
         if len(same) == 1:
             return same[0]
         if same:  # ambiguous: every server's version is a suggestion
-            raise UnknownToolError(name, [t.qualified for t in same])
+            raise UnknownToolError(quoted(name), [_typed(t) for t in same])
+        return self._unknown(quoted(name), name)
+
+    def _unknown(self, shown: str, name: str) -> NoReturn:
+        """No tool is called `name` (shown as `shown`): say so, with the closest names."""
         names = {
             **{t.qualified: t for t in self._tools.values()},
             **{k: v[0] for k, v in self._by_bare.items()},
         }
         close = _suggest(name, list(names))
-        raise UnknownToolError(name, list(dict.fromkeys(names[c].qualified for c in close)))
+        raise UnknownToolError(shown, list(dict.fromkeys(_typed(names[c]) for c in close)))
 
     def by_model_name(self, name: str) -> ToolInfo:
         """The tool a model called by its function name."""
@@ -102,6 +115,11 @@ class ToolIndex:
         if found is None:
             raise UnknownToolError(name, _suggest(name, list(self._by_model)))
         return found
+
+
+def _typed(tool: ToolInfo) -> str:
+    """How a person types the tool's qualified name (quoted where it has spaces)."""
+    return typed_name(tool.server, tool.name)
 
 
 def _suggest(name: str, candidates: list[str]) -> list[str]:

@@ -4,8 +4,9 @@ Reads like the SDK's ToolManager: a dict by name; resolve, list, call. Each serv
 connection is its `ServerSupervisor`'s (gateway.mcp.supervisor); the registry starts them
 (and, on a config reload, starts, stops and replaces them: `reconfigure`), rebuilds the name
 index (gateway.mcp.naming.ToolIndex) when a tool list changes, and turns a call's failures
-into the gateway's errors, saying whether the tool may have run. Calls from any task share a
-server's session.
+into the gateway's errors, saying whether the tool may have run (gateway.mcp.call_errors).
+A name that finds no tool is explained by the servers that are not running
+(gateway.mcp.server_down). Calls from any task share a server's session.
 
 A result whose structuredContent breaks the tool's outputSchema is refused by the SDK, which
 discards it; the registry reports that as an `OutputSchemaError` naming the tool and the
@@ -24,25 +25,16 @@ from typing import Any
 import anyio
 from mcp import Client
 from mcp.shared.dispatcher import ProgressFnT
-from mcp.shared.exceptions import MCPError
-from mcp.types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, Prompt
-from pydantic import ValidationError
+from mcp.types import CallToolResult, Prompt
 
 from gateway.config import ServerConfig
-from gateway.errors import (
-    InvalidArgumentsError,
-    OutputSchemaError,
-    ServerUnavailableError,
-    ToolCallError,
-    ToolTimeoutError,
-    UnknownToolError,
-)
+from gateway.errors import InvalidArgumentsError, ServerUnavailableError, UnknownToolError
+from gateway.mcp.call_errors import CALL_FAILURES, call_error, timed_out
 from gateway.mcp.channel import CallChannel, Channels
 from gateway.mcp.client_side import Sampler
-from gateway.mcp.connection import FATAL_TRANSPORT_ERRORS
 from gateway.mcp.liveness import ping_servers
 from gateway.mcp.naming import ToolIndex
-from gateway.mcp.output_schema import output_schema_mismatch
+from gateway.mcp.server_down import not_running
 from gateway.mcp.supervisor import ServerSupervisor
 from gateway.mcp.tasks import call_as_task, runs_as_task
 from gateway.mcp.traffic import TrafficLog
@@ -207,9 +199,14 @@ class ToolRegistry:
         """Every configured server's status, handshake and recent output, in config order."""
         return [s.details() for s in self._servers.values()]
 
-    def resolve(self, name: str) -> ToolInfo:
-        """The tool called `server.tool`, `server__tool`, or a bare name unique across servers."""
-        return self._index.resolve(name)
+    def resolve(self, name: str, server: str | None = None) -> ToolInfo:
+        """The tool called `server.tool`, `server__tool`, or a bare name unique across servers
+        (or exactly `name` on `server`); when it is not found, the error says which servers are
+        not running (`ServerDownError` when the name's own server is one)."""
+        try:
+            return self._index.resolve(name, server)
+        except UnknownToolError as exc:
+            raise not_running(exc, name, server, self.servers()) from None
 
     def get_by_model_name(self, name: str) -> ToolInfo:
         """The tool a model called by its function name."""
@@ -299,46 +296,12 @@ class ToolRegistry:
                             client, server.name, info.name, args, report=channel.on_task
                         )
                     return await client.call_tool(info.name, args, progress_callback=callback)
-        except MCPError as exc:
-            if exc.code == REQUEST_TIMEOUT:
-                raise _timed_out(info, timeout) from None
-            if exc.code == CONNECTION_CLOSED:
-                server.lose("the connection closed")
-                raise ServerUnavailableError(
-                    f"{info.qualified}: the connection to {server.name} closed during the call; "
-                    "reconnecting in the background",
-                    may_have_run=True,
-                ) from None
-            # The server answered with an error of its own: it says the tool did not run.
-            raise ToolCallError(
-                self._redact(f"{info.qualified} failed: {exc.error.message} (MCP error {exc.code})")
-            ) from None
-        except RuntimeError as exc:
-            mismatch = output_schema_mismatch(exc)
-            if mismatch is not None:
-                raise OutputSchemaError(
-                    self._redact(f"{info.qualified} returned {mismatch}"), may_have_run=True
-                ) from None
-            first = str(exc).split("\n", 1)[0]
-            if server.client is not client:  # the connection ended between the check and the call
-                raise ServerUnavailableError(
-                    f"{info.qualified}: the connection to {server.name} ended during the call",
-                    may_have_run=True,
-                ) from None
-            raise ToolCallError(
-                self._redact(f"{info.qualified} failed: {first}"), may_have_run=True
-            ) from None
-        except ValidationError as exc:
-            raise ToolCallError(
-                f"{info.qualified} returned a malformed result: {exc.errors()[0]['msg']}", may_have_run=True
-            ) from None
-        except FATAL_TRANSPORT_ERRORS as exc:
-            server.lose(self._redact(f"the connection failed: {exc}"))
-            raise ServerUnavailableError(
-                f"{info.qualified}: the connection to {server.name} failed during the call",
-                may_have_run=True,
-            ) from None
-        raise _timed_out(info, timeout)  # cancelled on the server by the SDK as the scope ended
+        except CALL_FAILURES as exc:
+            failure = call_error(
+                exc, tool=info, server=server, client=client, timeout=timeout, redact=self._redact
+            )
+            raise failure from None
+        raise timed_out(info, timeout)  # cancelled on the server by the SDK as the scope ended
 
     def ask_timeout(self, server: str) -> float:
         """Seconds a question from `server` waits for the person (its `ask_timeout`)."""
@@ -390,9 +353,3 @@ def _progress_callback(report: ProgressCallback) -> ProgressFnT:
         await report(progress, total, message)
 
     return callback
-
-
-def _timed_out(tool: ToolInfo, timeout: float) -> ToolTimeoutError:
-    return ToolTimeoutError(
-        f"{tool.qualified} did not answer within {timeout:g} s; the call was cancelled", may_have_run=True
-    )

@@ -23,6 +23,7 @@ from referencing.exceptions import Unresolvable
 
 from gateway import safe_json
 from gateway.vocabulary.json import is_array, is_object
+from gateway.vocabulary.words import plural
 
 logger = logging.getLogger(__name__)
 
@@ -126,17 +127,22 @@ def _message(error: ValidationError) -> str:
     if kind in ("maximum", "exclusiveMaximum"):
         return f"expected {'less than' if kind == 'exclusiveMaximum' else 'at most'} {expected}, got {got}"
     if kind == "minLength":
-        return "must not be empty" if expected == 1 else f"expected at least {expected} characters"
+        return "must not be empty" if expected == 1 else f"expected at least {_count(expected, 'character')}"
     if kind == "maxLength":
-        return f"expected at most {expected} characters"
+        return f"expected at most {_count(expected, 'character')}"
     if kind in ("minItems", "maxItems"):
-        return f"expected {'at least' if kind == 'minItems' else 'at most'} {expected} items"
+        return f"expected {'at least' if kind == 'minItems' else 'at most'} {_count(expected, 'item')}"
     if kind == "pattern":
         return f"expected text matching {expected}, got {got}"
     if kind == "format":
         shape = " as YYYY-MM-DD" if expected == "date" else ""
         return f"expected a valid {expected}{shape}, got {got}"
     return error.message
+
+
+def _count(expected: Any, noun: str) -> str:
+    """ "1 item", "3 items": a schema's count with its noun (a count that is no integer, as it is)."""
+    return plural(expected, noun) if isinstance(expected, int) else f"{expected} {noun}s"
 
 
 def _value(value: Any) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 from gateway import safe_json
-from gateway.errors import UnknownToolError
+from gateway.errors import ServerDownError, UnknownToolError
 from gateway.issued import find_issued, form_input
 from gateway.planning.arguments import prepare_arguments
 from gateway.planning.commands import parse_command
@@ -38,8 +38,9 @@ ACTION_TYPES = frozenset({TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL})
 class ToolLookup(Protocol):
     """Where tools are found by the names people and models use (the registry)."""
 
-    def resolve(self, name: str) -> ToolInfo:
-        """`server.tool`, or a bare name unique across servers; UnknownToolError otherwise."""
+    def resolve(self, name: str, server: str | None = None) -> ToolInfo:
+        """`server.tool`, a bare name unique across servers, or `name` on `server`;
+        UnknownToolError otherwise (ServerDownError when the server named is not running)."""
         ...
 
 
@@ -125,14 +126,26 @@ def plan_message(text: str, tools: ToolLookup, *, model: bool) -> MessageDecisio
     command = parse_command(text)
     if command.kind == "text" and model:
         return None
+    if command.kind == "unreadable":
+        return Say(f"This command cannot be read: {command.problem}. Type /tools to see every tool.")
     if command.kind != "call":
         return ShowCatalog()
     try:
-        tool = tools.resolve(command.tool)
+        tool = tools.resolve(command.tool, command.server)
+    except ServerDownError as exc:  # its prompts are out of reach too
+        return Say(f"{exc} Type /tools to see every server's state.")
     except UnknownToolError as exc:
         unknown = f"{exc} Type /tools to see every tool."
         return plan_offering_message(text, command, unknown) or Say(unknown)  # a prompt, /resources, /read
-    return decide_call(tool, command.arguments, via="command", as_text=command.raw, problem=command.problem)
+    decision = decide_call(
+        tool, command.arguments, via="command", as_text=command.raw, problem=command.problem
+    )
+    if command.bare and not tool.read_only and not isinstance(decision, ShowForm):
+        # A bare name runs only what changes nothing; anything else shows its form first (a
+        # destructive tool too: its form may take optional arguments; confirming comes after).
+        values = decision.values if isinstance(decision, AskConfirmation) else decision.arguments.values
+        return ShowForm(tool, values)
+    return decision
 
 
 # -- widget actions ----------------------------------------------------------------------------

@@ -81,6 +81,8 @@ def plan_offering_message(text: str, command: Command, unknown: str) -> Offering
     if command.kind != "call":
         return None
     name = command.tool
+    if command.server is not None:  # quoted: `/"my server".prompt`, `/server."my prompt"`
+        return _prompt(command, command.server, name, unknown)
     if name.lower() == RESOURCES_COMMAND:
         words = _rest(text).split()
         return ListResources(words[0] if words else None)
@@ -95,12 +97,14 @@ def plan_offering_message(text: str, command: Command, unknown: str) -> Offering
             return ReadResource(words[1], server=words[0])
         return Say(READ_USAGE)
     server, dot, prompt = name.partition(".")
+    return _prompt(command, server, prompt, unknown) if dot else _prompt(command, None, name, unknown)
+
+
+def _prompt(command: Command, server: str | None, prompt: str, unknown: str) -> RunPrompt:
     arguments, problems = prompt_arguments(command.arguments)
     problems.update(safe_json.problems(arguments))  # a form shows them; nothing is sent
     if command.problem:
         problems[""] = command.problem
-    if not dot:
-        return RunPrompt(None, name, arguments, problems, unknown=unknown)
     return RunPrompt(server, prompt, arguments, problems, unknown=unknown)
 
 

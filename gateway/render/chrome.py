@@ -34,7 +34,9 @@ from gateway.vocabulary.actions import (
     task_cancel_action,
     tool_call_action,
 )
+from gateway.vocabulary.names import quoted, typed_name
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
+from gateway.vocabulary.words import plural
 
 PROGRESS_TEXT_ID = "progress-text"
 """The id of the progress card's text node (stable, so updates can stream into it)."""
@@ -53,9 +55,7 @@ def catalog(tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> Rende
     statuses = {s.name: s for s in servers}
     names = list(statuses) + [n for n in by_server if n not in statuses]
 
-    children: list[Node] = [
-        row(title("Tools"), spacer(), caption(f"{len(tools)} tools on {len(names)} servers"), align="center")
-    ]
+    children: list[Node] = [row(title("Tools"), spacer(), caption(_on(tools, names)), align="center")]
     lines: list[str] = []
     for index, name in enumerate(names):
         if index:
@@ -65,12 +65,20 @@ def catalog(tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> Rende
         children.extend(_server_nodes(name, status, server_tools))
         state = status.state if status else "up"
         reason = f": {status.error}" if status and status.error else ""
-        listed = ", ".join(t.name for t in server_tools[:20]) + (", …" if len(server_tools) > 20 else "")
-        lines.append(f"{name} ({state}{reason}; {len(server_tools)} tools{': ' + listed if listed else ''})")
+        listed = ", ".join(quoted(t.name) for t in server_tools[:20]) + (
+            ", …" if len(server_tools) > 20 else ""
+        )
+        counted = plural(len(server_tools), "tool") + (f": {listed}" if listed else "")
+        lines.append(f"{name} ({state}{reason}; {counted})")
     if not names:
         children.append(text("No MCP servers are configured.", color="secondary"))
-    copy = f"{len(tools)} tools on {len(names)} servers. " + "; ".join(lines)
+    copy = f"{_on(tools, names)}. " + "; ".join(lines)
     return finish(card(*children, size="lg"), copy)
+
+
+def _on(tools: Sequence[ToolInfo], servers: Sequence[str]) -> str:
+    """ "7 tools on 1 server"."""
+    return f"{plural(len(tools), 'tool')} on {plural(len(servers), 'server')}"
 
 
 def _server_nodes(name: str, status: ServerStatus | None, tools: list[ToolInfo]) -> list[Node]:
@@ -81,7 +89,7 @@ def _server_nodes(name: str, status: ServerStatus | None, tools: list[ToolInfo])
         text(name, weight="semibold"),
         badge(state, badge_color(state)),
         spacer(),
-        caption(f"{count} tool{'s' if count != 1 else ''}" + (f" · {status.transport}" if status else "")),
+        caption(plural(count, "tool") + (f" · {status.transport}" if status else "")),
         gap=2,
         align="center",
     )
@@ -91,7 +99,8 @@ def _server_nodes(name: str, status: ServerStatus | None, tools: list[ToolInfo])
     for tool in tools[:_TOOLS_PER_SERVER]:
         nodes.append(_tool_row(tool))
     if len(tools) > _TOOLS_PER_SERVER:
-        nodes.append(note(f"…and {len(tools) - _TOOLS_PER_SERVER} more tools: type /<tool> to use them."))
+        more = plural(len(tools) - _TOOLS_PER_SERVER, "more tool")
+        nodes.append(note(f"…and {more}: type /<tool> to use them."))
     if not tools and state == "up":
         nodes.append(caption("This server lists no tools.", color="tertiary"))
     return nodes
@@ -106,7 +115,7 @@ def _tool_row(tool: ToolInfo) -> Node:
     info: list[Node] = [row(*line, gap=2, align="center", wrap="wrap")]
     if tool.description:
         info.append(caption(clip(" ".join(tool.description.split()), _DESCRIPTION_CHARS)))
-    info.append(caption(tool.qualified, color="tertiary"))
+    info.append(caption(typed_name(tool.server, tool.name), color="tertiary"))  # what to type after /
     open_form = button("Open", open_form_action(tool.qualified), size="sm", variant="outline")
     return row(col(*info, gap=0, flex=1), open_form, gap=3, align="center")
 
