@@ -7,12 +7,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PARTNERS=.cache/partners
-EVERYTHING_VERSION=2026.8.31
-if [ ! -f "$PARTNERS/node_modules/@modelcontextprotocol/server-everything/dist/index.js" ]; then
+# Pinned npm MCP servers (name@version); each is installed unless its entry file is there.
+NPM_PARTNERS=(
+  "@modelcontextprotocol/server-everything@2026.8.31"
+  "@modelcontextprotocol/server-filesystem@2026.8.31"
+  "@modelcontextprotocol/server-memory@2026.8.31"
+  "@modelcontextprotocol/server-sequential-thinking@2026.8.31"
+)
+wanted=()
+for spec in "${NPM_PARTNERS[@]}"; do
+  [ -f "$PARTNERS/node_modules/${spec%@*}/dist/index.js" ] || wanted+=("$spec")
+done
+if [ ${#wanted[@]} -gt 0 ]; then
   command -v npm >/dev/null || { echo "npm is required for the test partners" >&2; exit 1; }
   mkdir -p "$PARTNERS"
-  npm install --silent --no-audit --no-fund --prefix "$PARTNERS" \
-    "@modelcontextprotocol/server-everything@$EVERYTHING_VERSION" >/dev/null
+  npm install --silent --no-audit --no-fund --prefix "$PARTNERS" "${wanted[@]}" >/dev/null
 fi
 
 have_pg() { ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }
