@@ -23,7 +23,8 @@ from gateway.planning.arguments import prepare_arguments
 from gateway.planning.commands import parse_command
 from gateway.planning.offerings import OfferingDecision, plan_offering_message
 from gateway.planning.replies import Refuse, Say
-from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_FORM
+from gateway.render.forms import edit_form_values
+from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_ENTRIES, TOOL_FORM
 from gateway.vocabulary.json import JSONObject, is_object, object_or_empty
 from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 Via = Literal["command", "form", "button", "confirm", "model"]
 """How a call was asked for: what the audit log records."""
 
-ACTION_TYPES = frozenset({TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL})
+ACTION_TYPES = frozenset({TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL, TOOL_ENTRIES})
 
 
 class ToolLookup(Protocol):
@@ -182,6 +183,8 @@ def plan_action(
     fixed = object_or_empty(payload.get("arguments"))
     if action_type == TOOL_FORM:
         return ShowForm(tool, fixed)
+    if action_type == TOOL_ENTRIES:
+        return _edit_entries(tool, payload, submitted, fixed, in_form=issued.form_fields is not None)
     source = object_or_empty(payload.get("source")) or None
     in_form = issued.form_fields is not None
     confirmed = action_type == TOOL_CONFIRM
@@ -192,6 +195,21 @@ def plan_action(
     if isinstance(decision, ShowForm):
         return ShowForm(decision.tool, decision.values, decision.problems, in_place=in_form)
     return decision
+
+
+def _edit_entries(
+    tool: ToolInfo, payload: JSONObject, submitted: dict[str, Any], fixed: dict[str, Any], *, in_form: bool
+) -> ShowForm | Refuse:
+    """A form's Add entry / Remove: the form again, in place, with what it held, one entry more or less.
+
+    The group and the entry come from the issued payload (the browser cannot name others); the
+    form's values are only shown again, never sent anywhere.
+    """
+    path, remove = payload.get("entries"), payload.get("remove")
+    if not in_form or not isinstance(path, str) or not (remove is None or type(remove) is int):
+        return Refuse("This action cannot be used (it names no entry of a form), so nothing was changed.")
+    values = edit_form_values(tool.input_schema, submitted, path, remove)
+    return ShowForm(tool, {**values, **fixed}, in_place=True)
 
 
 # -- a model's tool calls ----------------------------------------------------------------------

@@ -1,17 +1,20 @@
 """Reading a form submit back: the strings the web component sends, typed by the input schema.
 
 What arrives is `payload["input"]`: mostly strings, booleans from checkboxes, a dict of
-booleans from a checkbox group, dates as "YYYY-MM-DD". `coerce_fields` types them per field
-and collects one problem per field it cannot read.
+booleans from a checkbox group, dates as "YYYY-MM-DD", a repeatable group's entries as
+``{"0": {...}, "1": {...}}``. `coerce_fields` types them per field and collects one problem
+per field it cannot read; `shown_values` reads them back to show the form again as it was.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from gateway import safe_json
+from gateway.render.form_entries import blank, entry_fields, submitted_entries
 from gateway.render.schema import FormField, option_key, option_value
 from gateway.render.widget import clip, scalar_text
 from gateway.vocabulary.json import is_array, is_object, string_keys
@@ -21,6 +24,13 @@ DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ].*)?$")
 _TRUE = {"true", "yes", "on", "1", "y"}
 _FALSE = {"false", "no", "off", "0", "n", ""}
 _DROP = object()
+
+
+@dataclass(frozen=True)
+class RawText:
+    """What a person typed into a field that could not be read yet: shown back exactly as typed."""
+
+    text: str
 
 
 def nest(values: Any) -> dict[str, Any]:
@@ -58,6 +68,41 @@ def coerce_fields(
     return out
 
 
+def shown_values(
+    fields: list[FormField] | tuple[FormField, ...], submitted: dict[str, Any]
+) -> dict[str, Any]:
+    """What the fields of a submitted form hold, to show the form again as the person left it:
+    typed where it reads, `RawText` where it does not, "" where a field was cleared, and
+    every entry of a group (blank ones too)."""
+    out: dict[str, Any] = {}
+    for f in fields:
+        raw = _lookup(submitted, f.key)
+        if f.kind == "object":
+            if is_object(raw):
+                out[f.key] = shown_values(f.children, raw)
+            continue
+        if f.kind == "group":
+            entries = submitted_entries(raw)
+            if entries is not None:
+                listed = [e if is_object(e) else {} for e in entries]
+                out[f.key] = [shown_values(entry_fields(f, i), e) for i, e in enumerate(listed)]
+            continue
+        if raw is None:
+            continue
+        problems: dict[str, str] = {}
+        value = _coerce(f, raw, problems)
+        if problems:
+            if isinstance(raw, str):
+                out[f.key] = RawText(raw) if raw.strip() else ""
+        elif value is not _DROP:
+            out[f.key] = value
+        elif f.kind == "multi_enum":
+            out[f.key] = []
+        elif isinstance(raw, str):
+            out[f.key] = ""
+    return out
+
+
 def _lookup(submitted: dict[str, Any], key: str) -> Any:
     if key in submitted:
         return submitted[key]
@@ -79,6 +124,8 @@ def _coerce(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
             return _DROP
         inner = coerce_fields(f.children, raw, problems)
         return inner if inner or f.required else _DROP
+    if f.kind == "group" and is_object(raw):
+        return _coerce_entries(f, raw, problems)
     if f.kind == "boolean":
         return _coerce_bool(f, raw, problems)
     if f.kind == "multi_enum":
@@ -92,6 +139,19 @@ def _coerce(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
     except ValueError as exc:
         problems[f.path] = str(exc)
         return _DROP
+
+
+def _coerce_entries(f: FormField, raw: dict[str, Any], problems: dict[str, str]) -> Any:
+    """A group's entries as a list of objects; blank entries are left out, and each problem is
+    named by the entry's place in the list sent (`items.1.name`)."""
+    out: list[dict[str, Any]] = []
+    for entry in submitted_entries(raw) or []:
+        if not is_object(entry) or blank(entry):
+            continue
+        out.append(coerce_fields(entry_fields(f, len(out)), entry, problems))
+    if not out and f.required:
+        problems[f.path] = "required: fill in at least one entry"
+    return out if out else _DROP
 
 
 def _coerce_bool(f: FormField, raw: Any, problems: dict[str, str]) -> Any:
@@ -151,7 +211,7 @@ def _typed(f: FormField, raw: Any) -> Any:
         if f.item_type == "number":
             return [_number(i) for i in items]
         return [str(i) for i in items]
-    if f.kind == "json":
+    if f.kind in ("json", "group"):  # a group typed as JSON text (a command's key=value) is read so too
         if not isinstance(raw, str):
             return raw
         try:

@@ -15,7 +15,18 @@ from gateway.render.widget import humanize
 from gateway.vocabulary.json import is_array, is_object, string_keys
 
 FieldKind = Literal[
-    "string", "text", "integer", "number", "boolean", "enum", "date", "multi_enum", "list", "object", "json"
+    "string",
+    "text",
+    "integer",
+    "number",
+    "boolean",
+    "enum",
+    "date",
+    "multi_enum",
+    "list",
+    "object",
+    "group",
+    "json",
 ]
 
 _MAX_DEPTH = 3
@@ -109,7 +120,12 @@ class FormField:
     """Type of the members of a `list` (string, integer, number)."""
     schema: dict[str, Any] = field(default_factory=dict[str, Any], compare=False, repr=False)
     children: tuple[FormField, ...] = ()
-    """The fields of an `object`."""
+    """The fields of an `object`; of a `group` (an array of objects), the fields of one entry,
+    their paths under `<path>.*.` (`render.form_entries.entry_fields` numbers them)."""
+    example: str = ""
+    """For a `json` field: a skeleton of the value the schema asks for (`[{"name": ""}]`), or ""."""
+    entry_label: str = ""
+    """For a `group`: what one entry is called (the item schema's `title`), or ""."""
 
 
 def form_fields(
@@ -150,6 +166,13 @@ def _field(
     kind, extra = _kind(key, schema, root, depth)
     if kind == "object":
         extra["children"] = tuple(form_fields(schema, root, prefix=f"{path}.", depth=depth + 1))
+    elif kind == "group":
+        items, _ = non_null(schema.get("items"), root)
+        extra["children"] = tuple(form_fields(items, root, prefix=f"{path}.*.", depth=depth + 1))
+        item_title = resolve(items, root).get("title")
+        extra["entry_label"] = item_title if isinstance(item_title, str) else ""
+    elif kind == "json":
+        extra["example"] = example_json(schema, root)
     return FormField(kind=kind, **common, **extra)
 
 
@@ -182,6 +205,8 @@ def _kind(
             return "multi_enum", {"options": tuple(items["enum"])}
         if items.get("type") in ("string", "integer", "number") and "format" not in items:
             return "list", {"item_type": items["type"]}
+        if items.get("type") in ("object", None) and depth < _MAX_DEPTH and object_properties(items, root):
+            return "group", {}  # an array of objects: a repeatable group of the item's fields
         return "json", {}
     if kind == "object" and depth < _MAX_DEPTH and object_properties(schema, root):
         return "object", {}
@@ -190,10 +215,47 @@ def _kind(
     return "json", {}
 
 
+_EXAMPLE_CHARS = 200
+
+
+def example_json(schema: dict[str, Any], root: dict[str, Any]) -> str:
+    """A skeleton of what `schema` asks for, as compact JSON, when it is an object or an array
+    (`[{"name": "", "count": 0}]`); "" for anything else (a scalar needs no skeleton)."""
+    value = _skeleton(schema, root, 0)
+    if not isinstance(value, (dict, list)):
+        return ""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _EXAMPLE_CHARS else ""
+
+
+def _skeleton(schema: Any, root: dict[str, Any], depth: int) -> Any:
+    schema, _ = non_null(schema, root)
+    if depth > _MAX_DEPTH + 2:
+        return None
+    if is_array(schema.get("enum")) and schema["enum"]:
+        return schema["enum"][0]
+    if "const" in schema:
+        return schema["const"]
+    for key in ("anyOf", "oneOf"):
+        options = schema.get(key)
+        if is_array(options) and options:
+            return _skeleton(options[0], root, depth + 1)
+    kind = schema.get("type")
+    if kind == "object" or (kind is None and "properties" in schema):
+        properties = object_properties(schema, root)
+        return {k: _skeleton(properties[k], root, depth + 1) for k in string_keys(properties)}
+    if kind == "array" or (kind is None and "items" in schema):
+        items = schema.get("items")
+        return [_skeleton(items, root, depth + 1)] if is_object(items) and items else []
+    return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(str(kind))
+
+
 def walk(fields: list[FormField] | tuple[FormField, ...]) -> list[FormField]:
-    """Every field, nested ones included, depth first."""
+    """Every field, an object's nested ones included, depth first (not a group's entry fields:
+    each entry has its own, numbered by `render.form_entries.entry_fields`)."""
     out: list[FormField] = []
     for f in fields:
         out.append(f)
-        out.extend(walk(f.children))
+        if f.kind == "object":
+            out.extend(walk(f.children))
     return out

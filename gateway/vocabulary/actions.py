@@ -14,7 +14,8 @@ a submit arrives as ``payload["input"] = {"title": ..., ...}``. ``input`` is nev
 what the gateway issued; everything else in the payload must match the issued action.
 
 Other action types: ``tool.form`` opens a tool's form (payload: tool, arguments to pre-fill),
-``tool.confirm`` runs a destructive call after the person confirmed it.
+``tool.confirm`` runs a destructive call after the person confirmed it, ``tool.entries`` adds
+or removes an entry of a repeatable group in a tool's form (it calls nothing).
 """
 
 from __future__ import annotations
@@ -45,6 +46,24 @@ def tool_call_action(
 def open_form_action(tool: str, arguments: dict[str, Any] | None = None) -> dict[str, Any]:
     """An ActionConfig dict that answers with `tool`'s form, pre-filled with `arguments`."""
     return tool_call_action(tool, arguments, action_type=TOOL_FORM)
+
+
+TOOL_ENTRIES = "tool.entries"
+"""A form's "Add entry" / "Remove" buttons: payload ``{"tool", "arguments" (the form's fixed
+arguments), "entries": <dotted path of the group>, "remove": <entry index>}`` (no ``remove``:
+add one). The form's values ride along; the form is shown again in place with them."""
+
+
+def entries_action(
+    tool: str, arguments: dict[str, Any], path: str, *, remove: int | None = None
+) -> dict[str, Any]:
+    """An ActionConfig dict that adds an entry to the group at `path` of `tool`'s form (or removes
+    entry `remove`), keeping what the form holds."""
+    action = tool_call_action(tool, arguments, action_type=TOOL_ENTRIES)
+    action["payload"]["entries"] = path
+    if remove is not None:
+        action["payload"]["remove"] = remove
+    return action
 
 
 def form_field_name(path: str) -> str:
