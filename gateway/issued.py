@@ -18,8 +18,9 @@ from gateway.vocabulary.json import is_array, is_object
 ACTION_PROPS = ("onClickAction", "onSubmitAction", "onChangeAction")
 """The widget properties that hold an action the browser may fire (plus a Card's confirm/cancel)."""
 
-ISSUED_PREFIXES = ("tool.", "prompt.", "resource.")
-"""The action types the gateway issues (tools, and MCP prompts and resources) start so."""
+ISSUED_PREFIXES = ("tool.", "prompt.", "resource.", "value.")
+"""The action types the gateway issues (tools, MCP prompts and resources, a cut value in full)
+start so."""
 
 _FIELD_TYPES = frozenset({"Input", "Textarea", "Select", "DatePicker", "Checkbox", "RadioGroup"})
 

@@ -37,6 +37,7 @@ from gateway.chat_calls import CALL_ACTIONS, ChatCalls
 from gateway.chat_offerings import Offerings
 from gateway.config import ClientToolConfig, ModelConfig
 from gateway.errors import UnknownToolError
+from gateway.issued import find_issued
 from gateway.planning.arguments import prepare_arguments
 from gateway.planning.decisions import (
     AskConfirmation,
@@ -56,7 +57,7 @@ from gateway.protocol import ProtocolServer
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
-from gateway.vocabulary.actions import TOOL_CANCEL, TOOL_CONFIRM
+from gateway.vocabulary.actions import TOOL_CANCEL, TOOL_CONFIRM, VALUE_SHOW
 from gateway.vocabulary.json import object_or_empty
 
 logger = logging.getLogger(__name__)
@@ -190,6 +191,9 @@ class GatewayServer(ProtocolServer):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         payload = object_or_empty(action.payload)
+        if action.type == VALUE_SHOW:  # calls nothing; shows what the sender widget holds
+            yield self._full_value(thread, payload, sender, context)
+            return
         if action.type in CALL_ACTIONS:  # answers and cancels, checked against the calls running here
             async for event in self.calls.action(thread, action.type, payload, sender, context):
                 yield event
@@ -221,6 +225,23 @@ class GatewayServer(ProtocolServer):
             case Call():
                 async for event in self._action_call(thread, sender, decision, context):
                     yield event
+
+    def _full_value(
+        self,
+        thread: ThreadMetadata,
+        payload: dict[str, Any],
+        sender: WidgetItem | None,
+        context: RequestContext,
+    ) -> ThreadStreamEvent:
+        """A cut value in full, as a new widget: only the value the sender widget offers."""
+        issued = find_issued(VALUE_SHOW, payload, _dump(sender)) if sender is not None else None
+        if issued is None or not isinstance(label := payload.get("label"), str):
+            return _refused("This widget offers no such value.")
+        value = payload.get("text")
+        if not isinstance(value, str):
+            return _refused("This widget offers no such value.")
+        as_data = payload.get("as") == "data"
+        return self._widget_done(thread, context, self.renderer.full_value(label, value, as_data=as_data))
 
     async def _action_call(
         self, thread: ThreadMetadata, sender: WidgetItem, call: Call, context: RequestContext

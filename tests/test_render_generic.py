@@ -205,7 +205,11 @@ def test_an_embedded_resource_shows_its_uri_type_and_a_preview() -> None:
         "todo.txt" in texts(tree) and "file:///notes/todo.txt" in texts(tree) and "text/plain" in texts(tree)
     )
     (preview,) = of_type(tree, "Markdown")
-    assert len(preview["value"]) < 2000 and "more characters not shown" in preview["value"]
+    assert len(preview["value"]) < 2000 and preview["value"].startswith("line\\\nline")
+    hidden = 10_000 - len(preview["value"].replace("\\\n", "\n"))
+    assert f"…{hidden:,} more characters not shown." in texts(tree)
+    (show_all,) = [b for b in of_type(tree, "Button") if b["label"] == "Show all"]
+    assert show_all["onClickAction"]["payload"]["text"] == "line\n" * 2000
     assert rendered.copy_text == "Resource file:///notes/todo.txt (text/plain)"
 
 
@@ -252,7 +256,7 @@ def test_a_huge_list_is_cut_with_a_note_of_what_was_left_out() -> None:
     items = tree["children"]
     assert len(items) == 20 + 1
     assert "…and 980 more" in texts(items[-1])
-    assert rendered.copy_text.startswith("1000 rows: row 0, row 1")
+    assert rendered.copy_text.startswith("1,000 rows: row 0, row 1")
     assert len(rendered.copy_text) <= 600
 
 
@@ -264,7 +268,9 @@ def test_a_server_total_larger_than_the_page_is_reported() -> None:
 def test_huge_text_is_cut_with_a_note() -> None:
     rendered, tree = render(CallToolResult(content=[TextContent(type="text", text="x" * 50_000)]))
     (md,) = of_type(tree, "Markdown")
-    assert md["value"].startswith("x" * 4000) and "46,000 more characters not shown" in md["value"]
+    assert md["value"] == "x" * 4000 and "…46,000 more characters not shown." in texts(tree)
+    (show_all,) = [b for b in of_type(tree, "Button") if b["label"] == "Show all"]
+    assert show_all["onClickAction"]["payload"] == {"label": "Text", "text": "x" * 50_000}
     assert len(rendered.copy_text) <= 600
 
 

@@ -702,3 +702,30 @@ def test_list_items_with_actions_work_from_the_keyboard(harness: tuple[Page, Pag
         ("delete", {"id": 2}),
         ("delete", {"id": 2}),
     ]
+
+
+def test_a_diff_block_colours_added_and_removed_lines_and_keeps_the_text(
+    harness: tuple[Page, PageErrors],
+) -> None:
+    page, _ = harness
+    diff = "--- a/x.py\n+++ b/x.py\n@@ -1,2 +1,2 @@\n def f():\n-    return 1\n+    return 2"
+    shape = page.evaluate(
+        """(source) => {
+          const box = document.createElement("div");
+          box.className = "ck-markdown ck-widget";
+          box.append(window.__markdown.renderMarkdown(source));
+          document.body.replaceChildren(box);
+          const code = box.querySelector("code.ck-md-code-block");
+          const colour = (s) => getComputedStyle(box.querySelector(s)).color;
+          return {
+            text: code.textContent,
+            added: [...box.querySelectorAll(".ck-md-diff-add")].map((e) => e.textContent),
+            removed: [...box.querySelectorAll(".ck-md-diff-del")].map((e) => e.textContent),
+            colours: new Set([colour(".ck-md-diff-add"), colour(".ck-md-diff-del"), getComputedStyle(code).color]).size,
+          };
+        }""",
+        f"```diff\n{diff}\n```",
+    )
+    assert shape["text"] == diff  # every character, every leading space
+    assert shape["added"] == ["+    return 2"] and shape["removed"] == ["-    return 1"]
+    assert shape["colours"] == 3

@@ -21,6 +21,7 @@ so all of them (and the copy_text) see the same blocks in the same order.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Sequence
@@ -37,7 +38,9 @@ from mcp.types import (
 )
 
 from gateway.render.parts import Context, Part
-from gateway.render.widget import button, caption, clip, clip_with_note, markdown, note, row, spacer, text
+from gateway.render.text import Shape, as_markdown, fenced, hidden_note, json_in_text, shape_of, shown_text
+from gateway.render.widget import Node, button, caption, clip, markdown, note, row, spacer, text
+from gateway.vocabulary.actions import MAX_SHOWN_VALUE, show_value_action
 from gateway.vocabulary.offerings import read_resource_action
 
 MAX_IMAGE_CHARS = 2_000_000
@@ -109,13 +112,13 @@ def model_text(blocks: Sequence[Any], *, assistant_only: bool = False) -> str | 
 def _text_form(block: Any) -> str:
     """A non-text block as text, for the model."""
     if isinstance(block, (ImageContent, AudioContent)):
-        return f"[{block.type} ({block.mime_type}, {_size(len(block.data))})]"
+        return f"[{block.type} ({block.mime_type}, {byte_size(block.data)})]"
     if isinstance(block, EmbeddedResource):
         res = block.resource
         head = f"[resource {res.uri} ({res.mime_type or 'unknown type'})]"
         if isinstance(res, TextResourceContents):
             return f"{head}\n{res.text}"
-        return f"{head[:-1]}, {_size(len(res.blob))}]"
+        return f"{head[:-1]}, {byte_size(res.blob)}]"
     if isinstance(block, ResourceLink):
         described = f": {block.description}" if block.description else ""
         return f"[link {block.title or block.name} <{block.uri}>{described}]"
@@ -151,15 +154,47 @@ def block_part(block: Any, ctx: Context) -> Part:
     return json_part(dumped, ctx)
 
 
-def text_part(value: str, ctx: Context) -> Part:
-    """Text as Markdown, cut to render.max_text_chars."""
+def text_part(value: str, ctx: Context, *, label: str = "Text", shape: Shape | None = None) -> Part:
+    """Text with its lines kept (`text.as_markdown`), cut to render.max_text_chars with a note
+    of how much is left out and a button that shows it all. `shape`: what the text is, when
+    the caller knows (a rule that says Markdown)."""
     if not value.strip():
         return Part([caption("(empty text)", color="tertiary")], "")
-    return Part([markdown(clip_with_note(value, ctx.max_text_chars))], clip(value, 300))
+    return Part(
+        text_nodes(value, ctx.max_text_chars, label=label, shape=shape), clip(" ".join(value.split()), 300)
+    )
 
 
-def _size(base64_chars: int) -> str:
-    size = base64_chars * 3 // 4
+def text_nodes(value: str, limit: int, *, label: str = "Text", shape: Shape | None = None) -> list[Node]:
+    """The nodes of `text_part`: the Markdown, then what the cut leaves out (`cut_nodes`)."""
+    shown = shown_text(value, limit)
+    return [
+        markdown(as_markdown(shown.text, shape or shape_of(value))),
+        *cut_nodes(value, shown.hidden, label),
+    ]
+
+
+def cut_nodes(value: str, hidden: int, label: str) -> list[Node]:
+    """Under a value cut for display: how much is hidden, and a "Show all" button (for values
+    up to MAX_SHOWN_VALUE characters) that shows the whole of it in the thread."""
+    if hidden <= 0:
+        return []
+    if len(value) > MAX_SHOWN_VALUE:
+        return [note(f"…{hidden_note(hidden)} (too long to show in the chat).")]
+    return [
+        row(
+            note(f"…{hidden_note(hidden)}."),
+            button("Show all", show_value_action(label, value), size="sm", variant="ghost"),
+            gap=2,
+            align="center",
+        )
+    ]
+
+
+def byte_size(data: str) -> str:
+    """The size of the bytes base64 `data` holds, in words."""
+    stripped = "".join(data[-8:].split())
+    size = len(data) * 3 // 4 - (len(stripped) - len(stripped.rstrip("=")))
     return f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
 
 
@@ -173,17 +208,17 @@ def image_part(data: str, mime_type: str, alt: str) -> Part:
         )
     if len(data) > MAX_IMAGE_CHARS:
         return Part(
-            [note(f"An image ({mime}, {_size(len(data))}) too large to show here.")],
-            f"Image ({mime}, {_size(len(data))})",
+            [note(f"An image ({mime}, {byte_size(data)}) too large to show here.")],
+            f"Image ({mime}, {byte_size(data)})",
         )
     src = f"data:{mime};base64,{''.join(data.split())}"
     image = {"type": "Image", "src": src, "alt": alt, "fit": "contain", "frame": True, "maxHeight": 360}
-    return Part([image], f"Image ({mime}, {_size(len(data))})")
+    return Part([image], f"Image ({mime}, {byte_size(data)})")
 
 
 def audio_part(block: AudioContent) -> Part:
     """Audio cannot play in a widget: say what it is."""
-    described = f"Audio clip ({clip(block.mime_type, 60)}, {_size(len(block.data))})"
+    described = f"Audio clip ({clip(block.mime_type, 60)}, {byte_size(block.data)})"
     return Part(
         [
             row(
@@ -195,13 +230,6 @@ def audio_part(block: AudioContent) -> Part:
         ],
         described,
     )
-
-
-def _fenced(body: str, lang: str = "") -> str:
-    """`body` in a Markdown code fence longer than any backtick run inside it."""
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{lang}\n{body}\n{fence}"
 
 
 def resource_part(block: EmbeddedResource, ctx: Context) -> Part:
@@ -220,19 +248,41 @@ def resource_part(block: EmbeddedResource, ctx: Context) -> Part:
         caption(mime, color="tertiary"),
     ]
     if isinstance(res, TextResourceContents):
-        limit = min(ctx.max_text_chars, _PREVIEW_CHARS)
-        preview = clip_with_note(res.text, limit)
-        if mime in ("text/markdown", "text/x-markdown"):
-            nodes.append(markdown(preview))
-        else:
-            lang = "json" if mime == "application/json" else ""
-            nodes.append(markdown(_fenced(preview, lang)))
+        nodes += _preview(res.text, mime, ctx)
+    elif mime.startswith("image/"):
+        nodes.extend(image_part(res.blob, mime, name).nodes)
+    elif (decoded := decoded_text(res.blob, mime)) is not None:
+        nodes += [caption("Text sent as a blob", color="tertiary"), *_preview(decoded, mime, ctx)]
     else:
-        if mime.startswith("image/"):
-            nodes.extend(image_part(res.blob, mime, name).nodes)
-        else:
-            nodes.append(note(f"Binary content, {_size(len(res.blob))}."))
+        nodes.append(note(f"Binary content, {byte_size(res.blob)}."))
     return Part(nodes, f"Resource {clip(res.uri, 200)} ({mime})")
+
+
+def _preview(value: str, mime: str, ctx: Context) -> list[Node]:
+    """An embedded resource's text: Markdown as Markdown, JSON as a code block, other text by shape."""
+    limit = min(ctx.max_text_chars, _PREVIEW_CHARS)
+    if mime in ("text/markdown", "text/x-markdown"):
+        return text_nodes(value, limit, label="Resource", shape="markdown")
+    if mime == "application/json" or mime.endswith("+json"):
+        shown = shown_text(value, limit)
+        return [markdown(fenced(shown.text, "json")), *cut_nodes(value, shown.hidden, "Resource")]
+    return text_nodes(value, limit, label="Resource")
+
+
+_TEXT_MIMES = ("application/json", "application/xml", "application/yaml", "application/javascript")
+
+
+def decoded_text(blob: str, mime: str) -> str | None:
+    """A base64 blob of a text type (text/*, JSON, XML, YAML) as the UTF-8 text it is, else None."""
+    base = mime.split(";")[0].strip()
+    if not (base.startswith("text/") or base in _TEXT_MIMES or base.endswith(("+json", "+xml"))):
+        return None
+    if len(blob) > 4 * MAX_SHOWN_VALUE:
+        return None
+    try:
+        return base64.b64decode(blob, validate=True).decode("utf-8")
+    except ValueError:  # not base64, or not UTF-8 (binascii.Error and UnicodeDecodeError are ValueErrors)
+        return None
 
 
 def link_part(block: ResourceLink, server: str | None = None) -> Part:
@@ -266,6 +316,24 @@ def json_part(data: Any, ctx: Context, heading: str | None = None) -> Part:
         dumped = json.dumps(data, indent=2, ensure_ascii=False, default=str)
     except (TypeError, ValueError, RecursionError):
         dumped = repr(data)
-    body = clip_with_note(dumped, ctx.max_text_chars)
-    nodes = ([text(heading, weight="semibold")] if heading else []) + [markdown(_fenced(body, "json"))]
+    shown = shown_text(dumped, ctx.max_text_chars)
+    nodes = ([text(heading, weight="semibold")] if heading else []) + [markdown(fenced(shown.text, "json"))]
+    nodes += cut_nodes(dumped, shown.hidden, heading or "JSON")
     return Part(nodes, clip(" ".join(dumped.split()), 300))
+
+
+def full_value(label: str, value: str) -> tuple[list[Node], str]:
+    """The whole of a value a widget cut (a "Show all" click): raw JSON as a JSON code block,
+    other text with its lines kept. Nodes and summary, for a card."""
+    shown = shown_text(value, MAX_SHOWN_VALUE)
+    body = (
+        fenced(shown.text, "json")
+        if json_in_text(value) is not None
+        else as_markdown(shown.text, shape_of(value))
+    )
+    nodes: list[Node] = [
+        text(clip(label, 200), weight="semibold"),
+        markdown(body),
+        *cut_nodes(value, shown.hidden, label),
+    ]
+    return nodes, f"{clip(label, 120)} in full: {clip(' '.join(value.split()), 300)}"

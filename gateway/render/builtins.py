@@ -22,7 +22,8 @@ from gateway.config.render import (
 from gateway.render.blocks import json_part, text_part
 from gateway.render.charts import chart_part
 from gateway.render.data import Rows, find_rows, item_schema, unwrap
-from gateway.render.generic import list_part, object_part, sub_schema, table_part
+from gateway.render.generic import object_part, sub_schema
+from gateway.render.lists import list_part, table_part
 from gateway.render.parts import Context, Part, compose
 from gateway.render.widget import Rendered, humanize, scalar_text
 from gateway.vocabulary.json import is_array, is_object
@@ -113,7 +114,7 @@ def _markdown(options: TextOptions, result: CallToolResult, data: Any, ctx: Cont
             raise ValueError(f"{options.path!r} is not a string")
     else:
         value = "\n\n".join(b.text for b in result.content if isinstance(b, TextContent))
-    part = text_part(value, ctx)
+    part = text_part(value, ctx, shape="markdown")  # the rule says it is Markdown
     heading = _fill(options.title, data)
     if heading:
         part.nodes.insert(0, {"type": "Text", "value": heading, "weight": "semibold"})

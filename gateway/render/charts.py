@@ -8,6 +8,7 @@ from typing import Any
 from gateway.render.data import Rows, chart_shape, is_date
 from gateway.render.parts import Context, Part
 from gateway.render.widget import Node, humanize, more_note, note, scalar_text, text
+from gateway.vocabulary.words import counted
 
 MAX_CHART_POINTS = 100
 
@@ -52,7 +53,7 @@ def chart_part(
         for p in points[:12]
     )
     more = "; …" if len(points) > 12 else ""
-    return Part(nodes, f"{heading} ({len(rows.items)} points): {values}{more}")
+    return Part(nodes, f"{heading} ({counted(len(rows.items), 'points')}): {values}{more}")
 
 
 def _label(value: Any) -> str | int | float:

@@ -18,8 +18,11 @@ from gateway import safe_json
 from gateway.render.schema import non_null, object_properties, resolve
 from gateway.render.widget import clip, humanize, scalar_text
 from gateway.vocabulary.json import is_array, is_object, string_keys
+from gateway.vocabulary.words import counted
 
-TITLE_KEYS = ("title", "name", "label", "display_name", "displayName", "summary", "subject", "headline")
+_NAMING = ("title", "name", "label", "display_name", "displayName", "summary", "subject", "headline")
+TITLE_KEYS = (*_NAMING, "message")
+"""Fields that name an object, in order of preference (a message names a commit, a log line)."""
 STATUS_KEYS = ("status", "state", "priority", "severity", "level", "stage", "kind", "category")
 _DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 _PAGING_KEYS = {
@@ -79,6 +82,12 @@ def short_strings(value: Any) -> bool:
     return (
         is_array(value) and 0 < len(value) <= 10 and all(isinstance(v, str) and len(v) <= 30 for v in value)
     )
+
+
+def tag_like(value: Any) -> bool:
+    """A list of a few tags (`["home", "errands"]`): short strings of at most three words,
+    shown as badges. Sentences, however short, are not tags."""
+    return short_strings(value) and all(len(v) <= 24 and len(v.split()) <= 3 for v in value)
 
 
 def unwrap(data: Any) -> tuple[Any, str | None]:
@@ -217,7 +226,7 @@ def layout(
 
 def _tag_lists(values: list[Any]) -> bool:
     """Lists of a few short strings, some of them non-empty."""
-    return any(values) and all(v == [] or short_strings(v) for v in values)
+    return any(values) and all(v == [] or tag_like(v) for v in values)
 
 
 def chart_shape(items: Sequence[Any]) -> tuple[str, list[str]] | None:
@@ -259,7 +268,7 @@ def summarize_rows(rows: Rows, lay: Layout, shown: int) -> str:
         return f"No {rows.noun}" + (f" (total {count})" if count else "")
     phrases = [describe_item(i, lay) for i in rows.items[: min(shown, 10)]]
     more = "" if len(rows.items) <= len(phrases) else ", …"
-    return f"{count} {rows.noun}: " + ", ".join(phrases) + more
+    return f"{counted(count, rows.noun)}: " + ", ".join(phrases) + more
 
 
 def summarize_object(obj: dict[str, Any], heading: str | None) -> str:

@@ -18,35 +18,35 @@ from typing import Any
 
 from mcp.types import CallToolResult, TextContent
 
-from gateway.render.blocks import block_part, text_part
+from gateway.render.blocks import block_part, text_nodes, text_part
 from gateway.render.charts import chart_part
 from gateway.render.data import (
     STATUS_KEYS,
     TITLE_KEYS,
-    Layout,
-    Rows,
     chart_shape,
     compact,
     find_rows,
     is_scalar,
     item_schema,
     key_order,
-    layout,
     result_data,
-    short_strings,
     summarize_object,
-    summarize_rows,
+    tag_like,
     unwrap,
 )
+from gateway.render.lists import list_part, scalar_list_part, table_nodes, table_summary
 from gateway.render.parts import Context, Part, compose, summary_of
-from gateway.render.rowactions import RowAction, action_buttons, row_actions
+from gateway.render.rowactions import action_buttons, row_actions
 from gateway.render.schema import non_null, object_properties
+from gateway.render.text import json_in_text, records_in_text
+from gateway.render.trees import is_tree, tree_part
 from gateway.render.widget import (
     Node,
     Rendered,
     badge,
     badge_color,
     box,
+    button,
     caption,
     card,
     clip,
@@ -62,10 +62,14 @@ from gateway.render.widget import (
     text,
     title,
 )
+from gateway.vocabulary.actions import MAX_SHOWN_VALUE, show_value_action
 from gateway.vocabulary.json import is_array, is_object
 from gateway.vocabulary.tools import ToolInfo
 
-_FIELD_CHARS = 500
+_FIELD_CHARS = 1000
+"""Characters of a text field shown in a card before it is cut (with a note and Show all)."""
+CONTENT_KEYS = ("content", "text", "result", "output", "message", "value", "data", "body", "markdown")
+"""Names of a lone text field that say nothing about it: its text is shown without a label."""
 
 
 def render_result(result: CallToolResult, ctx: Context) -> Rendered:
@@ -93,7 +97,9 @@ def result_parts(result: CallToolResult, ctx: Context) -> list[Part]:
     else:
         blocks = list(result.content)
     for block in blocks[: ctx.max_items]:
-        parts.append(block_part(block, ctx))
+        parts.append(
+            text_value_part(block.text, ctx) if isinstance(block, TextContent) else block_part(block, ctx)
+        )
     if len(blocks) > ctx.max_items:
         parts.append(Part([note(more_note(len(blocks) - ctx.max_items, "more content blocks"))], ""))
     if not parts:
@@ -125,10 +131,11 @@ def error_card(
     heading: str, message: str, tool: ToolInfo | None, *, max_chars: int = 4000, summary: str | None = None
 ) -> Rendered:
     """A card with a red "Error" badge, a heading and the message (summary: "heading: message")."""
-    children: list[Node] = [
-        row(badge("Error", "danger"), title(clip(heading, 200)), gap=2, align="center"),
-        text(clip_with_note(message, max_chars)),
-    ]
+    children: list[Node] = [row(badge("Error", "danger"), title(clip(heading, 200)), gap=2, align="center")]
+    if "\n" in message.strip():  # a trace or a listing keeps its lines
+        children += text_nodes(message.strip(), max_chars, label="Error")
+    else:
+        children.append(text(clip_with_note(message, max_chars)))
     if tool is not None:
         children.append(caption(tool.qualified, color="tertiary"))
     return finish(card(*children), f"{summary or heading}: {clip(message, 400)}")
@@ -147,11 +154,15 @@ def data_part(data: Any, ctx: Context, schema: dict[str, Any], root: dict[str, A
     value, wrapper = unwrap(data)
     if value is not data and is_object(data):
         schema = sub_schema(schema, root, next(iter(data)))
+    if is_tree(value):
+        return tree_part(value, ctx)
     rows = find_rows(value)
     if rows is not None:
         if chart_shape(rows.items) is not None:
             return chart_part(rows, ctx)
         return list_part(rows, ctx, item_schema(schema, root, rows))
+    if is_object(value) and len(value) == 1 and isinstance(only := next(iter(value.values())), str):
+        return lone_text_part(str(next(iter(value))), only, ctx)
     if is_object(value):
         return object_part(
             value, ctx, heading=humanize(wrapper) if wrapper else None, schema=schema, root=root
@@ -159,8 +170,52 @@ def data_part(data: Any, ctx: Context, schema: dict[str, Any], root: dict[str, A
     if is_array(value):
         return scalar_list_part(value, ctx)
     if isinstance(value, str):
-        return text_part(value, ctx)
+        return text_value_part(value, ctx)
     return Part([text(scalar_text(value))], scalar_text(value))
+
+
+def lone_text_part(key: str, value: str, ctx: Context) -> Part:
+    """An object of one text field (`{"content": "..."}`): the text itself, not a one-field card."""
+    label = humanize(key)
+    part = text_value_part(value, ctx, label=label)
+    if key.lower() not in CONTENT_KEYS:
+        part.nodes.insert(0, caption(label, weight="semibold"))
+    return part
+
+
+def text_value_part(value: str, ctx: Context, *, label: str = "Text") -> Part:
+    """Text, or the JSON it holds rendered as data (with its raw text a click away)."""
+    parsed = json_in_text(value)
+    if parsed is None:
+        return _records_part(value, ctx) or text_part(value, ctx, label=label)
+    part = data_part(parsed, ctx, {}, {})
+    raw = raw_json_nodes(value, label)
+    part.nodes.extend(raw)
+    if part.list_items is not None and raw:
+        part.list_items.append({"type": "ListViewItem", "children": raw})
+    return part
+
+
+def _records_part(value: str, ctx: Context) -> Part | None:
+    """Text of "Key: value" lines as the object or rows it is (`text.records_in_text`)."""
+    found = records_in_text(value)
+    if found is None:
+        return None
+    heading, data = found
+    part = data_part(data, ctx, {}, {})
+    if heading and part.list_items is not None:
+        part.status = heading
+    elif heading:
+        part.nodes.insert(0, text(heading, weight="semibold"))
+    return part
+
+
+def raw_json_nodes(value: str, label: str) -> list[Node]:
+    """A "Raw JSON" button that shows the text a JSON rendering was parsed from."""
+    if len(value) > MAX_SHOWN_VALUE:
+        return []
+    action = show_value_action(f"{label} (raw JSON)", value)
+    return [row(spacer(), button("Raw JSON", action, size="sm", variant="ghost"), align="center")]
 
 
 # -- objects ----------------------------------------------------------------------------------
@@ -195,17 +250,30 @@ def object_part(
         props = object_properties(schema, root if root is not None else schema) if schema else {}
         skip = {title_key, *status_keys[:3]}
         keys = [k for k in key_order([obj], {"properties": props}) if k in obj and k not in skip]
-    for key in keys[: ctx.max_items]:
+    tables = [k for k in keys if _object_list(obj.get(k))]
+    fields_shown = [k for k in keys if k not in tables]
+    for key in fields_shown[: ctx.max_items]:
         nodes.append(field_row(key, obj.get(key), ctx))
-    if len(keys) > ctx.max_items:
-        nodes.append(note(more_note(len(keys) - ctx.max_items, "more fields")))
+    if len(fields_shown) > ctx.max_items:
+        nodes.append(note(more_note(len(fields_shown) - ctx.max_items, "more fields")))
+    for key in tables:  # a list of objects gets the card's full width, as a table
+        items = obj[key]
+        nodes.append(
+            row(text(humanize(key), weight="semibold"), caption(f"{len(items):,}"), gap=2, align="center")
+        )
+        nodes += table_nodes(items, ctx, _items_schema(schema, root, key), label=humanize(key))
 
     id_key = next((k for k in obj if k.lower() == "id"), None)
     if id_key is not None and is_scalar(obj[id_key]) and obj[id_key] is not None:
         actions = row_actions(id_key, ctx.siblings, ctx.tool)
         if actions:
             nodes.append(row(*action_buttons(actions, obj, obj[id_key], ctx.source), gap=2, wrap="wrap"))
-    return Part(nodes, summarize_object(obj, heading))
+    if not tables:
+        return Part(nodes, summarize_object(obj, heading))
+    plain = {k: v for k, v in obj.items() if k not in tables}
+    copies = [summarize_object(plain, heading)] if plain or heading else []
+    copies += [table_summary(obj[k], k, ctx) for k in tables]
+    return Part(nodes, "; ".join(copies))
 
 
 def field_row(key: str, value: Any, ctx: Context) -> Node:
@@ -216,149 +284,55 @@ def field_row(key: str, value: Any, ctx: Context) -> Node:
 
 
 def value_node(key: str, value: Any, ctx: Context) -> Node:
-    """One field's value: text, a badge, badges for tags, or a compact nested rendering."""
+    """One field's value: text, a badge, badges for tags, a table, or a compact nested rendering."""
     if value is None:
         return text("—", color="tertiary")
-    if isinstance(value, str) and key in STATUS_KEYS and len(value) <= 30:
-        return badge(value, badge_color(value))
+    if isinstance(value, str):
+        return _text_value(key, value, ctx)
     if is_scalar(value):
-        return text(clip(scalar_text(value), min(_FIELD_CHARS, ctx.max_text_chars)))
-    if is_array(value) and short_strings(value):
+        return text(scalar_text(value))
+    if tag_like(value):
         return row(*(badge(str(v), "info") for v in value), gap=1, wrap="wrap")
+    if is_array(value) and not value:
+        return text("(none)", color="tertiary")
     if is_array(value) and all(is_scalar(v) for v in value):
-        return text(clip(", ".join(scalar_text(v) for v in value), _FIELD_CHARS) if value else "(none)")
+        return _text_value(key, "\n".join(scalar_text(v) for v in value), ctx)
+    if _object_list(value):
+        return col(*table_nodes(value, ctx, {}, label=humanize(key)), gap=1)
     if is_array(value):
         lines: list[Node] = [caption(compact(v, 160)) for v in value[:5]]
         if len(value) > 5:
             lines.append(note(more_note(len(value) - 5)))
-        return col(*lines, gap=1) if lines else text("(none)")
+        return col(*lines, gap=1)
     if is_object(value) and 0 < len(value) <= 6 and all(is_scalar(v) for v in value.values()):
         return col(*(caption(f"{humanize(k)}: {clip(scalar_text(v), 120)}") for k, v in value.items()), gap=0)
     return caption(compact(value, 300))
 
 
-# -- lists ------------------------------------------------------------------------------------
-
-
-def list_part(
-    rows: Rows,
-    ctx: Context,
-    schema: dict[str, Any],
-    *,
-    fields: Sequence[str] | None = None,
-    heading: str | None = None,
-    empty: str | None = None,
-) -> Part:
-    """A list of objects: one item per row with its headline, badges, captions and actions."""
-    lay = layout(rows.items, schema, fields=fields)
-    actions = row_actions(lay.id_key, ctx.siblings, ctx.tool)
-    shown = rows.items[: ctx.max_items]
-    count = rows.total if rows.total is not None else len(rows.items)
-    status = heading or f"{count:,} {rows.noun}"
-    items: list[Node] = [
-        {"type": "ListViewItem", "children": item_nodes(i, lay, actions, ctx), "gap": 3, "align": "center"}
-        for i in shown
-    ]
-    notes = _list_notes(rows, len(shown), empty)
-    items += [{"type": "ListViewItem", "children": [n]} for n in notes]
-    card_nodes: list[Node] = [text(status, weight="semibold")]
-    for node in items:
-        card_nodes.append(row(*node["children"], gap=3, align="center"))
-    return Part(card_nodes, summarize_rows(rows, lay, len(shown)), list_items=items, status=status)
-
-
-def _list_notes(rows: Rows, shown: int, empty: str | None) -> list[Node]:
-    notes: list[Node] = []
-    if not rows.items:
-        notes.append(text(empty or f"No {rows.noun}.", color="secondary"))
-    left_out = len(rows.items) - shown
-    if left_out > 0:
-        notes.append(note(more_note(left_out)))
-    if rows.total is not None and rows.total > len(rows.items):
-        notes.append(note(f"Showing {len(rows.items):,} of {rows.total:,} {rows.noun}."))
-    others = {
-        k: v
-        for k, v in rows.extras.items()
-        if v is not None and k not in ("total", "total_count", "totalCount", "count")
-    }
-    if others:
-        notes.append(
-            note(" · ".join(f"{humanize(k)}: {clip(scalar_text(v), 80)}" for k, v in others.items()))
-        )
-    return notes
-
-
-def item_nodes(item: dict[str, Any], lay: Layout, actions: Sequence[RowAction], ctx: Context) -> list[Node]:
-    """The children of one list row: the text column, then the action buttons."""
-    head_value = item.get(lay.primary) if lay.primary else None
-    head = clip(scalar_text(head_value), 200) if head_value is not None else clip(compact(item, 120), 200)
-    line: list[Node] = [text(head, weight="medium")]
-    for key in lay.badges:
-        value = item.get(key)
-        if is_array(value) and short_strings(value):
-            line += [badge(str(v), "info") for v in value]
-        elif value is not None and is_scalar(value):
-            line.append(badge(scalar_text(value), badge_color(value)))
-    captions: list[Node] = []
-    for key in lay.captions:
-        value = item.get(key)
-        if value is None or not is_scalar(value):
-            continue
-        if key == lay.id_key:
-            captions.append(caption(f"#{clip(scalar_text(value), 40)}"))
-        else:
-            captions.append(caption(f"{humanize(key)}: {clip(scalar_text(value), 80)}"))
-    column: list[Node] = [row(*line, gap=2, align="center", wrap="wrap")]
-    if captions:
-        column.append(row(*captions, gap=3, wrap="wrap"))
-    nodes: list[Node] = [col(*column, gap=1, flex=1)]
-    id_value = item.get(lay.id_key) if lay.id_key else None
-    if actions and id_value is not None and is_scalar(id_value):
-        nodes.append(row(*action_buttons(actions, item, id_value, ctx.source), gap=1))
-    return nodes
-
-
-def table_part(
-    rows: Rows,
-    ctx: Context,
-    schema: dict[str, Any],
-    *,
-    fields: Sequence[str] | None = None,
-    heading: str | None = None,
-) -> Part:
-    """A list of objects as table-like rows: a header row of column names, one row per item."""
-    lay = layout(rows.items, schema, fields=fields)
-    columns = list(fields) if fields else [k for k in (lay.primary, *lay.badges, *lay.captions) if k][:5]
-    actions = row_actions(lay.id_key, ctx.siblings, ctx.tool)
-    count = rows.total if rows.total is not None else len(rows.items)
-    nodes: list[Node] = [text(heading or f"{count:,} {rows.noun}", weight="semibold")]
-    nodes.append(row(*(box(caption(humanize(c), weight="semibold"), flex=1) for c in columns), gap=2))
-    shown = rows.items[: ctx.max_items]
-    for item in shown:
-        cells = [box(_cell(c, item.get(c)), flex=1) for c in columns]
-        id_value = item.get(lay.id_key) if lay.id_key else None
-        if actions and id_value is not None and is_scalar(id_value):
-            cells.append(row(*action_buttons(actions, item, id_value, ctx.source), gap=1))
-        nodes.append(row(*cells, gap=2, align="center"))
-    nodes += _list_notes(rows, len(shown), None)
-    return Part(nodes, summarize_rows(rows, lay, len(shown)))
-
-
-def _cell(key: str, value: Any) -> Node:
-    if isinstance(value, str) and key in STATUS_KEYS and len(value) <= 30:
+def _text_value(key: str, value: str, ctx: Context) -> Node:
+    """A text field: a status as a badge, a short line as Text, JSON as data, longer or
+    multi-line text with its lines kept, cut with a note and Show all."""
+    if key in STATUS_KEYS and len(value) <= 30:
         return badge(value, badge_color(value))
-    if is_scalar(value):
-        return text(clip(scalar_text(value), 120), size="sm")
-    return caption(compact(value, 120))
+    parsed = json_in_text(value)
+    if parsed is not None:
+        return col(value_node(key, parsed, ctx), *raw_json_nodes(value, humanize(key)), gap=1)
+    limit = min(_FIELD_CHARS, ctx.max_text_chars)
+    if "\n" not in value.strip() and len(value) <= limit:
+        return text(value)
+    return col(*text_nodes(value, limit, label=humanize(key)), gap=1)
 
 
-def scalar_list_part(values: list[Any], ctx: Context) -> Part:
-    """A list of plain values (or of mixed shapes) as a bullet list."""
-    if not values:
-        return Part([caption("(empty list)", color="tertiary")], "Empty list")
-    shown = values[: ctx.max_items]
-    lines = "\n".join(f"- {compact(v, 300)}" for v in shown)
-    nodes: list[Node] = [{"type": "Markdown", "value": clip_with_note(lines, ctx.max_text_chars)}]
-    if len(values) > len(shown):
-        nodes.append(note(more_note(len(values) - len(shown))))
-    return Part(nodes, f"{len(values)} items: " + ", ".join(compact(v, 60) for v in shown[:10]))
+def _object_list(value: Any) -> bool:
+    """A non-empty list of objects (shown as a table)."""
+    return is_array(value) and bool(value) and all(is_object(v) for v in value)
+
+
+def _items_schema(schema: dict[str, Any] | None, root: dict[str, Any] | None, key: str) -> dict[str, Any]:
+    """The schema of the items of array property `key` (empty when unknown)."""
+    if not schema:
+        return {}
+    root = root if root is not None else schema
+    prop = sub_schema(schema, root, key)
+    items, _ = non_null(prop.get("items") if is_object(prop.get("items")) else {}, root)
+    return {"type": "object", "properties": object_properties(items, root)}

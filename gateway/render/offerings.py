@@ -9,9 +9,7 @@ block, and a blob is an image when it is one, else described by its type and siz
 
 from __future__ import annotations
 
-import base64
 import json
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -25,9 +23,10 @@ from mcp.types import (
     TextResourceContents,
 )
 
-from gateway.render.blocks import block_part, image_part
+from gateway.render.blocks import block_part, byte_size, cut_nodes, decoded_text, image_part, text_nodes
 from gateway.render.generic import data_part
 from gateway.render.parts import Context
+from gateway.render.text import fenced, shown_text
 from gateway.render.widget import (
     Node,
     Rendered,
@@ -36,7 +35,6 @@ from gateway.render.widget import (
     caption,
     card,
     clip,
-    clip_with_note,
     col,
     divider,
     finish,
@@ -52,6 +50,7 @@ from gateway.render.widget import (
 from gateway.vocabulary.actions import form_field_name
 from gateway.vocabulary.offerings import list_resources_action, prompt_action, read_resource_action
 from gateway.vocabulary.tools import ToolInfo
+from gateway.vocabulary.words import counted
 
 _DESCRIPTION_CHARS = 200
 _ROWS_SHOWN = 100
@@ -67,17 +66,6 @@ def _context(server: str, name: str, label: str | None, max_text_chars: int, max
     return Context(tool=info, arguments={}, source={}, max_items=max_items, max_text_chars=max_text_chars)
 
 
-def _fenced(body: str, lang: str = "") -> str:
-    longest = max((len(m) for m in re.findall(r"`+", body)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return f"{fence}{lang}\n{body}\n{fence}"
-
-
-def _size(base64_chars: int) -> str:
-    size = base64_chars * 3 // 4
-    return f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.0f} KB"
-
-
 def _label(prompt: Prompt) -> str:
     return prompt.title or prompt.name
 
@@ -91,7 +79,7 @@ def with_prompts(catalog: Rendered, prompts: Mapping[str, Sequence[Prompt]]) -> 
     children: list[Node] = list(root.get("children") or [])
     count = sum(len(p) for p in prompts.values())
     children.append(divider())
-    children.append(row(title("Prompts"), spacer(), caption(f"{count} prompts"), align="center"))
+    children.append(row(title("Prompts"), spacer(), caption(counted(count, "prompts")), align="center"))
     names: list[str] = []
     for server, listed in prompts.items():
         children.append(text(server, weight="semibold"))
@@ -239,7 +227,7 @@ def prompt_text(result: GetPromptResult) -> str:
         elif isinstance(content, EmbeddedResource):
             res = content.resource
             body = f"[resource {res.uri}]" + (
-                f"\n{res.text}" if isinstance(res, TextResourceContents) else f" ({_size(len(res.blob))})"
+                f"\n{res.text}" if isinstance(res, TextResourceContents) else f" ({byte_size(res.blob)})"
             )
         else:
             body = f"[{content.type}]"
@@ -259,7 +247,7 @@ def resource_listing(listings: Sequence[tuple[str, Any]]) -> Rendered:
         row(
             title("Resources"),
             spacer(),
-            caption(f"{resource_count} resources, {template_count} templates"),
+            caption(f"{counted(resource_count, 'resources')}, {counted(template_count, 'templates')}"),
             align="center",
         )
     ]
@@ -348,7 +336,7 @@ def resource_contents(
             copies.append(clip(" ".join(content.text.split()), 300))
         else:
             children += _blob_nodes(content, mime, name, ctx)
-            copies.append(f"{mime or 'binary'}, {_size(len(content.blob))}")
+            copies.append(f"{mime or 'binary'}, {byte_size(content.blob)}")
     if len(result.contents) > max_items:
         children.append(note(more_note(len(result.contents) - max_items, "more contents")))
     if not result.contents:
@@ -357,30 +345,29 @@ def resource_contents(
 
 
 def _text_nodes(value: str, mime: str, ctx: Context) -> list[Node]:
+    if not value.strip():
+        return [caption("(empty text)", color="tertiary")]
     if mime in _MARKDOWN:
-        if not value.strip():
-            return [caption("(empty text)", color="tertiary")]
-        return [markdown(clip_with_note(value, ctx.max_text_chars))]
+        return text_nodes(value, ctx.max_text_chars, label="Resource", shape="markdown")
     if mime == "application/json" or mime.endswith("+json"):
         try:
             return data_part(json.loads(value), ctx, {}, {}).nodes
         except (ValueError, RecursionError):
             pass  # not JSON after all: shown as code below
+    if mime in ("", "text/plain"):  # plain text: by its shape, its lines kept
+        return text_nodes(value, ctx.max_text_chars, label="Resource")
     lang = mime.rsplit("/", 1)[-1].removeprefix("x-").split("+")[0].split(";")[0]
-    return [markdown(_fenced(clip_with_note(value, ctx.max_text_chars), lang if lang.isalnum() else ""))]
+    shown = shown_text(value, ctx.max_text_chars)
+    return [
+        markdown(fenced(shown.text, lang if lang.isalnum() else "")),
+        *cut_nodes(value, shown.hidden, "Resource"),
+    ]
 
 
 def _blob_nodes(content: BlobResourceContents, mime: str, name: str, ctx: Context) -> list[Node]:
     if mime.startswith("image/"):
         return image_part(content.blob, mime, name).nodes
-    if mime.startswith("text/") and len(content.blob) <= 4 * ctx.max_text_chars:
-        try:  # text sent as a blob: shown as the text it is
-            decoded = base64.b64decode(content.blob, validate=True).decode("utf-8")
-        except ValueError:
-            pass
-        else:
-            return [
-                caption(f"Text sent as a blob ({mime})", color="tertiary"),
-                *_text_nodes(decoded, mime, ctx),
-            ]
-    return [caption(f"Binary content: {mime or 'unknown type'}, {_size(len(content.blob))}.")]
+    decoded = decoded_text(content.blob, mime)
+    if decoded is not None:  # text sent as a blob: shown as the text it is
+        return [caption(f"Text sent as a blob ({mime})", color="tertiary"), *_text_nodes(decoded, mime, ctx)]
+    return [caption(f"Binary content: {mime or 'unknown type'}, {byte_size(content.blob)}.")]

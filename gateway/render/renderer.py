@@ -25,17 +25,21 @@ from gateway import safe_json
 from gateway.config.render import RenderConfig, RenderRule
 from gateway.errors import ConfigError
 from gateway.render import chrome
-from gateway.render.blocks import json_part, person_view
+from gateway.render.blocks import full_value, json_part, person_view
 from gateway.render.builtins import render_builtin
 from gateway.render.data import result_data
 from gateway.render.forms import build_form
-from gateway.render.generic import error_card, render_result, summarize_result
+from gateway.render.generic import data_part, error_card, render_result, summarize_result
 from gateway.render.parts import Context, compose
 from gateway.render.templates import TemplateError, TemplateLibrary
+from gateway.render.text import json_in_text
 from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, finish_summary, text
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
+
+MAX_SHOWN_ITEMS = 1000
+"""Items of a cut list a Show all click renders (its JSON is at most MAX_SHOWN_VALUE long)."""
 
 
 class Renderer:
@@ -178,6 +182,29 @@ class Renderer:
         return replace(rendered, chosen_by=f"the result as JSON, because {because}")
 
     # -- the gateway's own widgets ----------------------------------------------------------
+
+    def full_value(self, label: str, value: str, *, as_data: bool = False) -> Rendered:
+        """The whole of a value a result widget cut, asked for with its "Show all" button:
+        text in full, or (`as_data`) every item of a cut list, rendered."""
+        data = json_in_text(value) if as_data else None
+        if data is None:
+            nodes, summary = full_value(label, value)
+            return finish(card(*nodes), summary)
+        shown = ToolInfo(server="gateway", name="show_all", model_name="gateway__show_all", title=label)
+        ctx = Context(
+            tool=shown,
+            arguments={},
+            source={},
+            max_items=MAX_SHOWN_ITEMS,
+            max_text_chars=self.config.max_text_chars,
+        )
+        part = data_part(data, ctx, {}, {})
+        heading = f"{label}: all {len(data):,}"
+        if part.list_items is not None:
+            part.status = heading
+        else:
+            part.nodes.insert(0, text(heading, weight="semibold"))
+        return compose([part])
 
     def error(self, title: str, message: str, *, tool: ToolInfo | None = None) -> Rendered:
         """An error card: a call that produced no result, or anything else gone wrong."""

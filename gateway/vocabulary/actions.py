@@ -89,3 +89,20 @@ def task_cancel_action(server: str, task_id: str) -> dict[str, Any]:
     """An ActionConfig dict for the Cancel button of a running task's card."""
     payload = {"server": server, "task": task_id}
     return {"type": TASK_CANCEL, "payload": payload, "handler": "server", "loadingBehavior": "self"}
+
+
+VALUE_SHOW = "value.show"
+"""Shows in full a value a widget cut: payload ``{"label": ..., "text": <the whole value>}``,
+taken only as issued by the stored widget that sent it (the browser cannot choose the text)."""
+
+MAX_SHOWN_VALUE = 100_000
+"""The longest value a widget offers in full; longer ones are only said to be cut."""
+
+
+def show_value_action(label: str, value: str, *, as_data: bool = False) -> dict[str, Any]:
+    """An ActionConfig dict for the "Show all" button under a cut value; `as_data`: `value` is
+    the JSON of a cut list, shown rendered rather than as text."""
+    payload: dict[str, Any] = {"label": label, "text": value}
+    if as_data:
+        payload["as"] = "data"
+    return {"type": VALUE_SHOW, "payload": payload, "handler": "server", "loadingBehavior": "self"}

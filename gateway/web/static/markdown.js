@@ -344,9 +344,26 @@ function fenced(lines, i) {
   return { node: codeBlock(body.join("\n"), lang), next: j + 1 };
 }
 
+/** The class of a line of a unified diff: added, removed, a hunk or file header, or none. */
+function diffLineClass(line) {
+  if (/^(\+\+\+|---)( |$)/.test(line) || /^(diff |index |Index: |={5,})/.test(line)) return "ck-md-diff-file";
+  if (line.startsWith("@@")) return "ck-md-diff-hunk";
+  if (line.startsWith("+")) return "ck-md-diff-add";
+  if (line.startsWith("-")) return "ck-md-diff-del";
+  return "";
+}
+
 function codeBlock(code, lang) {
   const pre = h("pre", "ck-md-pre");
-  const el = h("code", "ck-md-code-block", code);
+  const isDiff = lang.toLowerCase() === "diff";
+  const el = h("code", "ck-md-code-block", isDiff ? undefined : code);
+  if (isDiff) {
+    code.split("\n").forEach((line, n) => {
+      if (n) el.append("\n");
+      const cls = diffLineClass(line);
+      el.append(cls ? h("span", cls, line) : line);
+    });
+  }
   if (lang) el.dataset.lang = lang.slice(0, 40);
   pre.append(el);
   return pre;
