@@ -213,8 +213,8 @@ class GatewayServer(ProtocolServer):
             case Cancel():
                 yield ThreadItemRemovedEvent(item_id=sender.id)
                 yield NoticeEvent(level="info", message="Cancelled: nothing was called.")
-            case ShowForm(tool=tool, values=values, problems=problems, in_place=in_place):
-                form = self.renderer.form(tool, values=values, problems=problems)
+            case ShowForm(tool=tool, values=values, problems=problems, in_place=in_place, fixed=fixed):
+                form = self.renderer.form(tool, values=values, problems=problems, fixed=fixed)
                 if in_place:  # re-show the submitted form in place, with the problems
                     yield ThreadItemReplacedEvent(item=_replaced(sender, form))
                 else:
@@ -235,10 +235,11 @@ class GatewayServer(ProtocolServer):
     ) -> ThreadStreamEvent:
         """A cut value in full, as a new widget: only the value the sender widget offers."""
         issued = find_issued(VALUE_SHOW, payload, _dump(sender)) if sender is not None else None
-        if issued is None or not isinstance(label := payload.get("label"), str):
-            return _refused("This widget offers no such value.")
-        value = payload.get("text")
-        if not isinstance(value, str):
+        label, value = payload.get("label"), payload.get("text")
+        if issued is None or not isinstance(label, str) or not isinstance(value, str):
+            logger.warning(
+                "refused a value.show action its sender widget did not issue (thread %s)", thread.id
+            )
             return _refused("This widget offers no such value.")
         as_data = payload.get("as") == "data"
         return self._widget_done(thread, context, self.renderer.full_value(label, value, as_data=as_data))

@@ -342,3 +342,23 @@ def test_a_command_can_still_give_the_array_as_json_text(gateway: Gateway, memor
     reply = client.create_thread(f"/memory.create_entities entities='{json.dumps([entity])}'")
     assert not reply.of_type("error")
     assert entities(memory_file)["Lovelace"]["observations"] == ["countess"]
+
+
+def test_an_id_typed_in_the_form_stays_editable_after_add_entry(gateway: Gateway) -> None:
+    client = gateway.client()
+    created = client.create_thread("/shapes.tag_account")
+    form = last_widget(created)
+    assert "input.account_id" in field_names(form["widget"])
+    again = click(
+        client,
+        created.thread_id,
+        form,
+        "Add entry",
+        {"input.account_id": "acct-7", "input.tags.0.path": "a.txt"},
+    )
+    # the id the person typed is still a field they can change, not a fixed row of the form
+    assert shown(again["widget"])["input.account_id"] == "acct-7"
+    assert form_action(again["widget"])["payload"]["arguments"] == {}
+    assert shown(again["widget"])["input.tags.0.path"] == "a.txt" and "input.tags.1.path" in field_names(
+        again["widget"]
+    )

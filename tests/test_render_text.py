@@ -15,6 +15,8 @@ import pytest
 from mcp.types import BlobResourceContents, CallToolResult, EmbeddedResource, ImageContent, TextContent
 
 from gateway.config.render import RenderConfig
+from gateway.render.blocks import json_part
+from gateway.render.parts import OFFERED_PER_WIDGET, Context, compose
 from gateway.render.renderer import Renderer
 from tests.render_cases.checks import check, of_type, texts, tool
 
@@ -141,9 +143,28 @@ def test_every_cut_says_how_much_it_hides_and_offers_the_rest() -> None:
     hidden = [t for t in texts(tree).split("\n") if "more characters not shown" in t]
     assert len(hidden) == 1 and "…" not in markdown_of(tree)[0]
     assert show_all(tree)["payload"] == {"label": "Body", "text": long_field}
-    # JSON code blocks (the last resort) say the same
-    _, tree = render(CallToolResult(content=[], structured_content={"blob": list(range(3000))}), on=TOOL)
-    assert "more characters not shown" in texts(tree) or "…and" in texts(tree)
+
+
+def test_a_json_code_block_cut_says_how_much_and_offers_the_rest() -> None:
+    data = {"values": list(range(3000))}
+    dumped = json.dumps(data, indent=2)
+    part = json_part(data, Context(tool=TOOL, arguments={}, source={}), heading="Result")
+    tree = check(compose([part]))
+    (shown,) = markdown_of(tree)
+    assert shown.startswith('```json\n{\n  "values": [') and shown.endswith("\n```")
+    hidden = len(dumped) - len(shown.removeprefix("```json\n").removesuffix("\n```"))
+    assert f"…{hidden:,} more characters not shown." in texts(tree)
+    assert show_all(tree)["payload"] == {"label": "Result", "text": dumped}
+
+
+def test_one_widget_carries_at_most_its_budget_of_values_to_show_in_full() -> None:
+    fields = {f"note{i}": f"{i} " + "word " * 12_000 for i in range(8)}  # 60,000 characters each
+    _, tree = render(CallToolResult(content=[], structured_content={"title": "Notes", **fields}))
+    offered = [
+        b["onClickAction"]["payload"]["text"] for b in of_type(tree, "Button") if b["label"] == "Show all"
+    ]
+    assert 0 < len(offered) < 8 and sum(map(len, offered)) <= OFFERED_PER_WIDGET
+    assert texts(tree).count("this widget offers no more in full") == 8 - len(offered)
 
 
 def test_a_value_too_long_to_offer_says_so_without_a_button() -> None:
@@ -163,3 +184,9 @@ def test_a_text_blob_in_an_embedded_resource_is_decoded() -> None:
     )
     _, tree = render(CallToolResult(content=[EmbeddedResource(type="resource", resource=binary)]))
     assert "Binary content, 2 bytes." in texts(tree)
+
+
+def test_a_list_of_records_with_their_own_data_is_no_tree() -> None:
+    orders = [{"name": "Order 1", "total": 30, "children": [{"name": "Widget", "qty": 2, "price": 3.5}]}]
+    _, tree = render(text_result(json.dumps(orders)))
+    assert "├──" not in "".join(markdown_of(tree)) and "Order 1" in texts(tree) and "30" in texts(tree)

@@ -57,7 +57,7 @@ def _why(status: ServerStatus, shown: str) -> str:
         return f"The server {server} is disabled in the configuration, so {shown} cannot be called."
     if status.state == "connecting":
         return f"The server {server} is still starting; try {shown} again in a moment."
-    reason = f": {status.error.rstrip('.')}" if status.error else ""
+    reason = f": {_said(status.error)}" if status.error else ""
     return f"The server {server} is not running{reason}. {shown} can be called once it is up."
 
 
@@ -66,5 +66,10 @@ def _unknown_on(status: ServerStatus) -> str:
     server = f"`{quoted(status.name)}`"
     if status.state == "connecting":
         return f"The tools of the server {server} are not known yet: it is still starting."
-    reason = f" ({status.error.rstrip('.')})" if status.error else ""
+    reason = f" ({_said(status.error)})" if status.error else ""
     return f"The tools of the server {server} are not known: it is not running{reason}."
+
+
+def _said(error: str) -> str:
+    """A server's error inside a Markdown message: one line, no backtick to open a code span."""
+    return " ".join(error.replace("`", "'").split()).rstrip(".")

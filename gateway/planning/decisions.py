@@ -62,6 +62,9 @@ class ShowForm:
     problems: dict[str, str] = field(default_factory=dict[str, str])
     in_place: bool = False
     """Replace the form that was submitted rather than adding a new one."""
+    fixed: dict[str, Any] | None = None
+    """The arguments the form holds fixed, when they are known (an issued action's); None: the
+    form decides from `values` (an id a row gave it)."""
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,8 @@ def _edit_entries(
     if not in_form or not isinstance(path, str) or not (remove is None or type(remove) is int):
         return Refuse("This action cannot be used (it names no entry of a form), so nothing was changed.")
     values = edit_form_values(tool.input_schema, submitted, path, remove)
-    return ShowForm(tool, {**values, **fixed}, in_place=True)
+    # `fixed` is what the form fixed when it was issued: a value typed since stays editable.
+    return ShowForm(tool, {**values, **fixed}, in_place=True, fixed=fixed)
 
 
 # -- a model's tool calls ----------------------------------------------------------------------

@@ -37,7 +37,7 @@ from mcp.types import (
     TextResourceContents,
 )
 
-from gateway.render.parts import Context, Part
+from gateway.render.parts import Context, OfferBudget, Part
 from gateway.render.text import Shape, as_markdown, fenced, hidden_note, json_in_text, shape_of, shown_text
 from gateway.render.widget import Node, button, caption, clip, markdown, note, row, spacer, text
 from gateway.vocabulary.actions import MAX_SHOWN_VALUE, show_value_action
@@ -161,26 +161,40 @@ def text_part(value: str, ctx: Context, *, label: str = "Text", shape: Shape | N
     if not value.strip():
         return Part([caption("(empty text)", color="tertiary")], "")
     return Part(
-        text_nodes(value, ctx.max_text_chars, label=label, shape=shape), clip(" ".join(value.split()), 300)
+        text_nodes(value, ctx.max_text_chars, label=label, shape=shape, budget=ctx.offers),
+        clip(" ".join(value.split()), 300),
     )
 
 
-def text_nodes(value: str, limit: int, *, label: str = "Text", shape: Shape | None = None) -> list[Node]:
+def text_nodes(
+    value: str,
+    limit: int,
+    *,
+    label: str = "Text",
+    shape: Shape | None = None,
+    budget: OfferBudget | None = None,
+) -> list[Node]:
     """The nodes of `text_part`: the Markdown, then what the cut leaves out (`cut_nodes`)."""
     shown = shown_text(value, limit)
     return [
         markdown(as_markdown(shown.text, shape or shape_of(value))),
-        *cut_nodes(value, shown.hidden, label),
+        *cut_nodes(value, shown.hidden, label, budget),
     ]
 
 
-def cut_nodes(value: str, hidden: int, label: str) -> list[Node]:
+def cut_nodes(value: str, hidden: int, label: str, budget: OfferBudget | None = None) -> list[Node]:
     """Under a value cut for display: how much is hidden, and a "Show all" button (for values
     up to MAX_SHOWN_VALUE characters) that shows the whole of it in the thread."""
     if hidden <= 0:
         return []
     if len(value) > MAX_SHOWN_VALUE:
         return [note(f"…{hidden_note(hidden)} (too long to show in the chat).")]
+    if budget is not None and not budget.take(len(value)):
+        return [
+            note(
+                f"…{hidden_note(hidden)} (this widget offers no more in full; the inspector has the raw result)."
+            )
+        ]
     return [
         row(
             note(f"…{hidden_note(hidden)}."),
@@ -262,11 +276,11 @@ def _preview(value: str, mime: str, ctx: Context) -> list[Node]:
     """An embedded resource's text: Markdown as Markdown, JSON as a code block, other text by shape."""
     limit = min(ctx.max_text_chars, _PREVIEW_CHARS)
     if mime in ("text/markdown", "text/x-markdown"):
-        return text_nodes(value, limit, label="Resource", shape="markdown")
+        return text_nodes(value, limit, label="Resource", shape="markdown", budget=ctx.offers)
     if mime == "application/json" or mime.endswith("+json"):
         shown = shown_text(value, limit)
-        return [markdown(fenced(shown.text, "json")), *cut_nodes(value, shown.hidden, "Resource")]
-    return text_nodes(value, limit, label="Resource")
+        return [markdown(fenced(shown.text, "json")), *cut_nodes(value, shown.hidden, "Resource", ctx.offers)]
+    return text_nodes(value, limit, label="Resource", budget=ctx.offers)
 
 
 _TEXT_MIMES = ("application/json", "application/xml", "application/yaml", "application/javascript")
@@ -318,7 +332,7 @@ def json_part(data: Any, ctx: Context, heading: str | None = None) -> Part:
         dumped = repr(data)
     shown = shown_text(dumped, ctx.max_text_chars)
     nodes = ([text(heading, weight="semibold")] if heading else []) + [markdown(fenced(shown.text, "json"))]
-    nodes += cut_nodes(dumped, shown.hidden, heading or "JSON")
+    nodes += cut_nodes(dumped, shown.hidden, heading or "JSON", ctx.offers)
     return Part(nodes, clip(" ".join(dumped.split()), 300))
 
 

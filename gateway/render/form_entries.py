@@ -54,7 +54,11 @@ def submitted_entries(raw: Any) -> list[Any] | None:
         return list(raw)
     if not is_object(raw):
         return None
-    numbered = sorted((int(k), raw[k]) for k in string_keys(raw) if k.isdigit() and len(k) < 6)
+    # ASCII digits only ("²".isdigit() is true); by number alone ("1" and "01" must not compare their values)
+    numbered = sorted(
+        ((int(k), raw[k]) for k in string_keys(raw) if k.isascii() and k.isdigit() and len(k) < 6),
+        key=lambda pair: pair[0],
+    )
     return [value for _, value in numbered]
 
 
@@ -124,7 +128,7 @@ def _find_group(
         if f.kind == "group":
             index = path[len(f.path) + 1 :].split(".", 1)[0]
             entries = shown_entries(f, values.get(f.key))
-            if not index.isdigit() or int(index) >= len(entries):
+            if not (index.isascii() and index.isdigit()) or int(index) >= len(entries):
                 return None
             values[f.key] = entries
             return _find_group(entry_fields(f, int(index)), entries[int(index)], path)

@@ -12,6 +12,7 @@ from typing import Any, TypeGuard
 from gateway.render.schema import FormField
 from gateway.render.widget import scalar_text
 from gateway.vocabulary.json import is_object
+from gateway.vocabulary.words import plural
 
 _NO_FORMAT_HINT = {"date", "textarea", "multiline", "markdown"}
 """Formats the control already shows (a DatePicker, a text area)."""
@@ -111,7 +112,7 @@ def _count_parts(schema: dict[str, Any], least: str, most: str, noun: tuple[str,
     high = high if isinstance(high, int) and not isinstance(high, bool) and high >= 0 else None
 
     def counted(n: int) -> str:
-        return f"{n} {noun[0] if n == 1 else noun[1]}"
+        return plural(n, noun[0], noun[1])
 
     if low is not None and high is not None:
         return [f"exactly {counted(low)}" if low == high else f"{low} to {counted(high)}"]

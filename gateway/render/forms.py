@@ -81,13 +81,20 @@ class _Look:
 
 
 def build_form(
-    tool: ToolInfo, *, values: dict[str, Any] | None = None, problems: dict[str, str] | None = None
+    tool: ToolInfo,
+    *,
+    values: dict[str, Any] | None = None,
+    problems: dict[str, str] | None = None,
+    fixed: dict[str, Any] | None = None,
 ) -> Rendered:
-    """The form that calls `tool`: one field per argument, prefilled and annotated."""
+    """The form that calls `tool`: one field per argument, prefilled and annotated. `fixed`:
+    the arguments it holds fixed (shown, not editable); None: the identifying ones `values`
+    brings (the id of the row a button was on)."""
     values = values or {}
     problems = problems or {}
     fields = form_fields(tool.input_schema)
-    fixed = _fixed_arguments(fields, values, problems)
+    if fixed is None:
+        fixed = _fixed_arguments(fields, values, problems)
     placed, general = _place_problems(problems, shown_paths(fields, values))
     grouped = any(f.kind == "group" for f in walk(fields))
 
@@ -103,7 +110,7 @@ def build_form(
         children.append(col(*(text(msg, color="danger", size="sm") for msg in general), gap=1))
 
     labels = {f.key: f.label for f in fields}
-    body: list[Node] = [_fixed_row(labels[key], value) for key, value in fixed.items()]
+    body: list[Node] = [_fixed_row(labels.get(key, key), value) for key, value in fixed.items()]
     for f in fields:
         if f.path not in fixed:
             body.extend(_field_nodes(f, values, look))

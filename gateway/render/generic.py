@@ -189,7 +189,7 @@ def text_value_part(value: str, ctx: Context, *, label: str = "Text") -> Part:
     if parsed is None:
         return _records_part(value, ctx) or text_part(value, ctx, label=label)
     part = data_part(parsed, ctx, {}, {})
-    raw = raw_json_nodes(value, label)
+    raw = raw_json_nodes(value, label, ctx)
     part.nodes.extend(raw)
     if part.list_items is not None and raw:
         part.list_items.append({"type": "ListViewItem", "children": raw})
@@ -210,9 +210,9 @@ def _records_part(value: str, ctx: Context) -> Part | None:
     return part
 
 
-def raw_json_nodes(value: str, label: str) -> list[Node]:
+def raw_json_nodes(value: str, label: str, ctx: Context) -> list[Node]:
     """A "Raw JSON" button that shows the text a JSON rendering was parsed from."""
-    if len(value) > MAX_SHOWN_VALUE:
+    if len(value) > MAX_SHOWN_VALUE or not ctx.offers.take(len(value)):
         return []
     action = show_value_action(f"{label} (raw JSON)", value)
     return [row(spacer(), button("Raw JSON", action, size="sm", variant="ghost"), align="center")]
@@ -316,11 +316,11 @@ def _text_value(key: str, value: str, ctx: Context) -> Node:
         return badge(value, badge_color(value))
     parsed = json_in_text(value)
     if parsed is not None:
-        return col(value_node(key, parsed, ctx), *raw_json_nodes(value, humanize(key)), gap=1)
+        return col(value_node(key, parsed, ctx), *raw_json_nodes(value, humanize(key), ctx), gap=1)
     limit = min(_FIELD_CHARS, ctx.max_text_chars)
     if "\n" not in value.strip() and len(value) <= limit:
         return text(value)
-    return col(*text_nodes(value, limit, label=humanize(key)), gap=1)
+    return col(*text_nodes(value, limit, label=humanize(key), budget=ctx.offers), gap=1)
 
 
 def _object_list(value: Any) -> bool:

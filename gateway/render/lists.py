@@ -25,7 +25,7 @@ from gateway.render.data import (
     summarize_rows,
     tag_like,
 )
-from gateway.render.parts import Context, Part
+from gateway.render.parts import Context, OfferBudget, Part
 from gateway.render.rowactions import RowAction, action_buttons, row_actions
 from gateway.render.text import escape
 from gateway.render.widget import (
@@ -45,7 +45,7 @@ from gateway.render.widget import (
     scalar_text,
     text,
 )
-from gateway.vocabulary.actions import MAX_SHOWN_VALUE, show_value_action
+from gateway.vocabulary.actions import MAX_SHOWN_ITEMS, MAX_SHOWN_VALUE, show_value_action
 from gateway.vocabulary.json import is_array, is_object
 from gateway.vocabulary.words import counted
 
@@ -80,7 +80,7 @@ def list_part(
         }
         for i in shown
     ]
-    notes = list_notes(rows, len(shown), empty)
+    notes = list_notes(rows, len(shown), empty, budget=ctx.offers)
     items += [{"type": "ListViewItem", "children": [n]} for n in notes]
     card_nodes: list[Node] = [text(status, weight="semibold")]
     for node in items:
@@ -97,12 +97,14 @@ def _nested_keys(items: Sequence[dict[str, Any]], lay: Layout) -> list[str]:
     ]
 
 
-def more_rows(items: Sequence[Any], shown: int, label: str) -> Node:
-    """ "…and 12 more" under a cut list, with a button that shows every item (when their JSON
-    is at most MAX_SHOWN_VALUE characters)."""
+def more_rows(items: Sequence[Any], shown: int, label: str, budget: OfferBudget) -> Node:
+    """ "…and 12 more" under a cut list, with a button that shows every item (up to
+    MAX_SHOWN_ITEMS of them, whose JSON is at most MAX_SHOWN_VALUE characters)."""
     said = note(more_note(len(items) - shown))
+    if len(items) > MAX_SHOWN_ITEMS:
+        return said
     dumped = json.dumps(list(items), ensure_ascii=False, default=str)
-    if len(dumped) > MAX_SHOWN_VALUE:
+    if len(dumped) > MAX_SHOWN_VALUE or not budget.take(len(dumped)):
         return said
     action = show_value_action(label, dumped, as_data=True)
     return row(
@@ -110,13 +112,15 @@ def more_rows(items: Sequence[Any], shown: int, label: str) -> Node:
     )
 
 
-def list_notes(rows: Rows, shown: int, empty: str | None, *, more: bool = True) -> list[Node]:
+def list_notes(
+    rows: Rows, shown: int, empty: str | None, *, more: bool = True, budget: OfferBudget | None = None
+) -> list[Node]:
     """What a cut list leaves out (`more`: say so here), its total, and the paging details."""
     notes: list[Node] = []
     if not rows.items:
         notes.append(text(empty or f"No {rows.noun}.", color="secondary"))
     if more and len(rows.items) > shown:
-        notes.append(more_rows(rows.items, shown, humanize(rows.noun)))
+        notes.append(more_rows(rows.items, shown, humanize(rows.noun), budget or OfferBudget()))
     if rows.total is not None and rows.total > len(rows.items):
         notes.append(note(f"Showing {len(rows.items):,} of {counted(rows.total, rows.noun)}."))
     others = {
@@ -238,7 +242,7 @@ def table_nodes(
             cells.append(row(*action_buttons(actions, item, id_value, ctx.source), gap=1))
         nodes.append(row(*cells, gap=2, align="start"))
     if len(items) > len(shown):
-        nodes.append(more_rows(items, len(shown), label))
+        nodes.append(more_rows(items, len(shown), label, ctx.offers))
     if same:
         nodes.append(
             note(" · ".join(f"{humanize(c)}: {scalar_text(items[0][c])} in every row" for c in same))
@@ -298,5 +302,5 @@ def scalar_list_part(values: list[Any], ctx: Context) -> Part:
     lines = "\n".join(f"- {escape(compact(v, 300))}" for v in shown)
     nodes: list[Node] = [{"type": "Markdown", "value": clip_with_note(lines, ctx.max_text_chars)}]
     if len(values) > len(shown):
-        nodes.append(more_rows(values, len(shown), "Items"))
+        nodes.append(more_rows(values, len(shown), "Items", ctx.offers))
     return Part(nodes, f"{counted(len(values), 'items')}: " + ", ".join(compact(v, 60) for v in shown[:10]))

@@ -348,19 +348,19 @@ def _text_nodes(value: str, mime: str, ctx: Context) -> list[Node]:
     if not value.strip():
         return [caption("(empty text)", color="tertiary")]
     if mime in _MARKDOWN:
-        return text_nodes(value, ctx.max_text_chars, label="Resource", shape="markdown")
+        return text_nodes(value, ctx.max_text_chars, label="Resource", shape="markdown", budget=ctx.offers)
     if mime == "application/json" or mime.endswith("+json"):
         try:
             return data_part(json.loads(value), ctx, {}, {}).nodes
         except (ValueError, RecursionError):
             pass  # not JSON after all: shown as code below
     if mime in ("", "text/plain"):  # plain text: by its shape, its lines kept
-        return text_nodes(value, ctx.max_text_chars, label="Resource")
+        return text_nodes(value, ctx.max_text_chars, label="Resource", budget=ctx.offers)
     lang = mime.rsplit("/", 1)[-1].removeprefix("x-").split("+")[0].split(";")[0]
     shown = shown_text(value, ctx.max_text_chars)
     return [
         markdown(fenced(shown.text, lang if lang.isalnum() else "")),
-        *cut_nodes(value, shown.hidden, "Resource"),
+        *cut_nodes(value, shown.hidden, "Resource", ctx.offers),
     ]
 
 

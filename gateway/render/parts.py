@@ -13,6 +13,24 @@ from typing import Any
 from gateway.render.widget import Node, Rendered, card, divider, finish, finish_summary
 from gateway.vocabulary.tools import ToolInfo
 
+OFFERED_PER_WIDGET = 250_000
+"""Characters of cut values one widget carries for its "Show all" buttons, all buttons together:
+each button holds its whole value, and a card of twenty cut fields must not weigh megabytes."""
+
+
+@dataclass
+class OfferBudget:
+    """What is left of a widget's OFFERED_PER_WIDGET."""
+
+    left: int = OFFERED_PER_WIDGET
+
+    def take(self, size: int) -> bool:
+        """Whether a value of `size` characters may still be offered (and count it if so)."""
+        if size > self.left:
+            return False
+        self.left -= size
+        return True
+
 
 @dataclass(frozen=True)
 class Context:
@@ -25,6 +43,8 @@ class Context:
     siblings: Sequence[ToolInfo] = ()
     max_items: int = 20
     max_text_chars: int = 4000
+    offers: OfferBudget = field(default_factory=OfferBudget)
+    """Shared by every part of one widget (a Context is made per rendering)."""
 
 
 @dataclass

@@ -34,12 +34,10 @@ from gateway.render.parts import Context, compose
 from gateway.render.templates import TemplateError, TemplateLibrary
 from gateway.render.text import json_in_text
 from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, finish_summary, text
+from gateway.vocabulary.actions import MAX_SHOWN_ITEMS
 from gateway.vocabulary.tools import ServerStatus, ToolInfo
 
 logger = logging.getLogger(__name__)
-
-MAX_SHOWN_ITEMS = 1000
-"""Items of a cut list a Show all click renders (its JSON is at most MAX_SHOWN_VALUE long)."""
 
 
 class Renderer:
@@ -214,12 +212,18 @@ class Renderer:
         )
 
     def form(
-        self, tool: ToolInfo, *, values: dict[str, Any] | None = None, problems: dict[str, str] | None = None
+        self,
+        tool: ToolInfo,
+        *,
+        values: dict[str, Any] | None = None,
+        problems: dict[str, str] | None = None,
+        fixed: dict[str, Any] | None = None,
     ) -> Rendered:
-        """The form that calls `tool`, prefilled with `values`, showing `problems` per field."""
+        """The form that calls `tool`, prefilled with `values`, showing `problems` per field
+        (`fixed`: the arguments it holds fixed, when known; see `build_form`)."""
         try:
             # Values come back from the person: shown again, they must be storable text.
-            return build_form(tool, values=safe_json.scrub(values or {}), problems=problems)
+            return build_form(tool, values=safe_json.scrub(values or {}), problems=problems, fixed=fixed)
         except Exception:
             logger.exception("building the form of %s failed", tool.qualified)
             return self.error(

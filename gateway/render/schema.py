@@ -221,17 +221,24 @@ _EXAMPLE_CHARS = 200
 def example_json(schema: dict[str, Any], root: dict[str, Any]) -> str:
     """A skeleton of what `schema` asks for, as compact JSON, when it is an object or an array
     (`[{"name": "", "count": 0}]`); "" for anything else (a scalar needs no skeleton)."""
-    value = _skeleton(schema, root, 0)
-    if not isinstance(value, (dict, list)):
-        return ""
+    budget = [_SKELETON_NODES]
+    value = _skeleton(schema, root, 0, budget)
+    if not isinstance(value, (dict, list)) or budget[0] < 0:
+        return ""  # a scalar needs none; a schema this wide or self-referencing gets none
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= _EXAMPLE_CHARS else ""
 
 
-def _skeleton(schema: Any, root: dict[str, Any], depth: int) -> Any:
-    schema, _ = non_null(schema, root)
-    if depth > _MAX_DEPTH + 2:
+_SKELETON_NODES = 200
+"""Schemas a skeleton visits before giving up: breadth times depth of a self-referencing
+schema would otherwise grow without bound."""
+
+
+def _skeleton(schema: Any, root: dict[str, Any], depth: int, budget: list[int]) -> Any:
+    budget[0] -= 1
+    if depth > _MAX_DEPTH + 2 or budget[0] < 0:
         return None
+    schema, _ = non_null(schema, root)
     if is_array(schema.get("enum")) and schema["enum"]:
         return schema["enum"][0]
     if "const" in schema:
@@ -239,14 +246,14 @@ def _skeleton(schema: Any, root: dict[str, Any], depth: int) -> Any:
     for key in ("anyOf", "oneOf"):
         options = schema.get(key)
         if is_array(options) and options:
-            return _skeleton(options[0], root, depth + 1)
+            return _skeleton(options[0], root, depth + 1, budget)
     kind = schema.get("type")
     if kind == "object" or (kind is None and "properties" in schema):
         properties = object_properties(schema, root)
-        return {k: _skeleton(properties[k], root, depth + 1) for k in string_keys(properties)}
+        return {k: _skeleton(properties[k], root, depth + 1, budget) for k in string_keys(properties)}
     if kind == "array" or (kind is None and "items" in schema):
         items = schema.get("items")
-        return [_skeleton(items, root, depth + 1)] if is_object(items) and items else []
+        return [_skeleton(items, root, depth + 1, budget)] if is_object(items) and items else []
     return {"string": "", "integer": 0, "number": 0, "boolean": False}.get(str(kind))
 
 

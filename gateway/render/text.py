@@ -32,8 +32,10 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})([^`\n]*)$")
 _HUNK = re.compile(r"^@@ -\d+(,\d+)? \+\d+(,\d+)? @@", re.M)
 _DIFF_HEAD = re.compile(r"^(diff --git |--- \S|\+\+\+ \S|Index: )", re.M)
 _HEADING = re.compile(r"^ {0,3}#{1,6} \S", re.M)
-_LINK = re.compile(r"!?\[[^\]\n]+\]\([^)\s]+\)")
-_EMPHASIS = re.compile(r"(\*\*|__)\S[^\n]*?\S\1|(?<![\w*])\*[^*\s][^*\n]*(?<=\S)\*(?![\w*])|`[^`\n]+`")
+_LINK = re.compile(r"!?\[[^\]\n]{1,200}\]\([^)\s]{1,500}\)")
+_EMPHASIS = re.compile(
+    r"(\*\*|__)\S[^\n]{0,200}?\S\1|(?<![\w*])\*[^*\s][^*\n]{0,200}(?<=\S)\*(?![\w*])|`[^`\n]{1,200}`"
+)
 _TABLE_SEP = re.compile(r"^ {0,3}\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
 _QUOTE = re.compile(r"^ {0,3}> ", re.M)
 _FENCE_ANY = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
@@ -47,6 +49,8 @@ SHORT_LINE = 80
 SHORT_WORDS = 10
 """The most words in a line still read as an entry of a list."""
 MAX_LIST_LINES = 200
+MARKDOWN_SAMPLE = 4000
+"""Characters searched for inline Markdown (links, emphasis, code spans)."""
 
 
 def shape_of(value: str) -> Shape:
@@ -87,7 +91,8 @@ def _one_fenced_block(lines: list[str]) -> bool:
 
 def _is_markdown(sample: str, lines: list[str]) -> bool:
     strong = (_HEADING, _TABLE_SEP, _QUOTE, _FENCE_ANY)
-    if any(p.search(sample) for p in strong) or _LINK.search(sample) or _EMPHASIS.search(sample):
+    inline = sample[:MARKDOWN_SAMPLE]  # links and emphasis show early, if at all
+    if any(p.search(sample) for p in strong) or _LINK.search(inline) or _EMPHASIS.search(inline):
         return True
     items = [line for line in lines if _ITEM.match(line)]
     if not any(item[:1] in "-*+0123456789" for item in items):
@@ -99,6 +104,8 @@ def _is_markdown(sample: str, lines: list[str]) -> bool:
 
 def _is_code_like(filled: list[str]) -> bool:
     indented = sum(1 for line in filled if line[:1] in (" ", "\t"))
+    if indented and indented * 3 < len(filled):
+        indented = 0  # one indented line in a long text is a slip, not a layout
     aligned = sum(1 for line in filled if _ALIGNED.search(line.strip()))
     boxed = any(_BOX_DRAWING.search(line) for line in filled)
     return indented > 0 or aligned >= 2 or boxed
@@ -193,7 +200,7 @@ def json_in_text(value: str) -> Any:
 
 MAX_RECORDS_TEXT = 50_000
 """The longest text read for records; longer ones are shown as text."""
-_PAIR = re.compile(r"^([A-Za-z][\w .()/-]{0,39}?)\s*:\s+(\S.*?)\s*$|^([A-Za-z][\w .()/-]{0,39}?)\s*:\s*$")
+_PAIR = re.compile(r"^([A-Za-z][\w .()/-]{0,39}?)\s*:(?:\s+(.*))?$")  # linear: the value is trimmed after
 
 
 def records_in_text(value: str) -> tuple[str | None, Any] | None:
@@ -219,10 +226,10 @@ def records_in_text(value: str) -> tuple[str | None, Any] | None:
         match = _PAIR.match(line)
         if match is None or line[:1].isspace():
             return None
-        key = _record_key(match.group(1) or match.group(3))
+        key = _record_key(match.group(1))
         if key in current:
             return None
-        current[key] = match.group(2) or ""
+        current[key] = (match.group(2) or "").strip()
     if not blocks or sum(len(b) for b in blocks) < 2 or any(len(b) < 2 for b in blocks):
         return None
     if len(blocks) == 1:

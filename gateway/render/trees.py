@@ -1,9 +1,10 @@
 """A tree of objects (a directory tree, an outline, a hierarchy) drawn as a tree.
 
-A list of objects that name themselves (`name`, `title`, `label`…) and hold their sub-items in
-a list under `children` (or `items`, `nodes`, `entries`, `subitems`) at some depth is a tree:
-flattening it into rows hides its shape, so it is drawn with box-drawing characters in a code
-block, a directory (`"type": "directory"`, or any node with children) ending in "/".
+A list of objects that name themselves (`name`, `title`, `label`…), hold little else (a type, a
+size, a path) and hold their sub-items in a list under `children` (or `nodes`, `subitems`,
+`subtree`) is a tree: flattening it into rows hides its shape, so it is drawn with box-drawing
+characters in a code block, a directory (`"type": "directory"`, or any node with children)
+ending in "/".
 """
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from gateway.render.text import fenced
 from gateway.render.widget import Node, clip, markdown, more_note, note
 from gateway.vocabulary.json import is_array, is_object
 
-CHILD_KEYS = ("children", "items", "nodes", "entries", "subitems", "subtree")
+CHILD_KEYS = ("children", "nodes", "subitems", "subtree")
+"""Keys holding a node's sub-nodes. Not `items` or `entries`: an order's lines are no sub-tree."""
+NODE_KEYS = frozenset({"type", "kind", "size", "path", "id", "uri", "url", "icon"})
+"""What a node may hold beside its label and children and still be drawn as one line: a drawing
+shows the label alone, so a node with more (a total, a price) is data for a table, not a tree."""
 MAX_LINES = 400
 """Lines of a drawn tree; the rest are counted in a note."""
 _MAX_DEPTH = 40
@@ -30,9 +35,17 @@ def _child_key(node: dict[str, Any]) -> str | None:
     return next((k for k in CHILD_KEYS if is_array(node.get(k))), None)
 
 
+def _is_node(value: Any) -> bool:
+    """A labelled object holding nothing but its label, its children and NODE_KEYS."""
+    if not is_object(value):
+        return False
+    label = _label_key(value)
+    return label is not None and all(k in NODE_KEYS or k == label or k in CHILD_KEYS for k in value)
+
+
 def is_tree(value: Any) -> bool:
-    """A non-empty list of labelled objects, some holding labelled objects of their own."""
-    if not is_array(value) or not value or not all(is_object(v) and _label_key(v) for v in value):
+    """A non-empty list of nodes (`_is_node`), some holding nodes of their own (checked two levels down)."""
+    if not is_array(value) or not value or not all(_is_node(v) for v in value):
         return False
     nested = False
     for node in value:
@@ -40,7 +53,7 @@ def is_tree(value: Any) -> bool:
         if key is None:
             continue
         children = node[key]
-        if not all(is_object(c) and _label_key(c) for c in children):
+        if not all(_is_node(c) for c in children):
             return False
         nested = nested or bool(children)
     return nested

@@ -97,6 +97,8 @@ taken only as issued by the stored widget that sent it (the browser cannot choos
 
 MAX_SHOWN_VALUE = 100_000
 """The longest value a widget offers in full; longer ones are only said to be cut."""
+MAX_SHOWN_ITEMS = 1000
+"""The most items of a cut list a widget offers in full (one Show all renders them all)."""
 
 
 def show_value_action(label: str, value: str, *, as_data: bool = False) -> dict[str, Any]:

@@ -12,7 +12,7 @@ def plural(count: int, noun: str, many: str | None = None) -> str:
     """
     if count == 1:
         return f"{count} {noun}"
-    return f"{count} {many or _IRREGULAR.get(noun) or noun + 's'}"
+    return f"{count:,} {many or _IRREGULAR.get(noun) or noun + 's'}"
 
 
 _SINGULAR = {many: one for one, many in _IRREGULAR.items()}

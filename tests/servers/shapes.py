@@ -8,6 +8,7 @@ Every tool answers with the arguments it got, as structured content (`tag_files`
   nights, code, start, legs: [[number]], extras: [object]}`: pydantic models, so the item schema
   sits behind a `$ref`; constraints on every kind of field.
 - `tag_files {batches: [{folder, files: [{path, label}]}]}`: an array of objects inside one.
+- `tag_account {account_id, tags: [{path, label}]}`: an identifying argument beside a group.
 - `sign_up {email, username, homepage, age, ratio, born, meet_at, tags, scores}`: constraints and
   formats on plain fields (no group).
 """
@@ -74,6 +75,10 @@ def build() -> MCPServer:
     @mcp.tool(description="Label files, folder by folder.")
     async def tag_files(batches: list[Batch]) -> dict[str, Any]:
         return {"tagged": ", ".join(f"{b.folder}/{f.path}: {f.label}" for b in batches for f in b.files)}
+
+    @mcp.tool(description="Label one account's files.")
+    async def tag_account(account_id: str, tags: list[FileTag]) -> dict[str, Any]:
+        return {"account_id": account_id, "tags": [t.model_dump() for t in tags]}
 
     @mcp.tool(description="Sign up.")
     async def sign_up(
