@@ -159,7 +159,14 @@ def as_markdown(value: str, shape: Shape | None = None) -> str:
         items = lines[1:] if intro else lines
         return "\n".join(intro + [f"- {escape(line.strip())}" for line in items if line.strip()])
     paragraphs = re.split(r"\n\s*\n", text)
-    return "\n\n".join("\\\n".join(escape(line.strip()) for line in p.split("\n")) for p in paragraphs)
+    return "\n\n".join("\\\n".join(_kept_indent(line) for line in p.split("\n")) for p in paragraphs)
+
+
+def _kept_indent(line: str) -> str:
+    """A prose line escaped, its indentation kept as no-break spaces (Markdown drops spaces)."""
+    body = line.lstrip(" \t")
+    indent = len(line[: len(line) - len(body)].expandtabs(4))
+    return "\u00a0" * indent + escape(body.rstrip())
 
 
 @dataclass(frozen=True)
