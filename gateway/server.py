@@ -37,7 +37,6 @@ from gateway.chat_calls import CALL_ACTIONS, ChatCalls
 from gateway.chat_offerings import Offerings
 from gateway.config import ClientToolConfig, ModelConfig
 from gateway.errors import UnknownToolError
-from gateway.issued import find_issued
 from gateway.planning.arguments import prepare_arguments
 from gateway.planning.decisions import (
     AskConfirmation,
@@ -48,6 +47,7 @@ from gateway.planning.decisions import (
     Say,
     ShowCatalog,
     ShowForm,
+    ShowValue,
     plan_action,
     plan_message,
 )
@@ -57,7 +57,7 @@ from gateway.protocol import ProtocolServer
 from gateway.render.renderer import Renderer
 from gateway.render.widget import Rendered
 from gateway.store.context import RequestContext
-from gateway.vocabulary.actions import TOOL_CANCEL, TOOL_CONFIRM, VALUE_SHOW
+from gateway.vocabulary.actions import TOOL_CANCEL, TOOL_CONFIRM
 from gateway.vocabulary.json import object_or_empty
 
 logger = logging.getLogger(__name__)
@@ -191,9 +191,6 @@ class GatewayServer(ProtocolServer):
         context: RequestContext,
     ) -> AsyncIterator[ThreadStreamEvent]:
         payload = object_or_empty(action.payload)
-        if action.type == VALUE_SHOW:  # calls nothing; shows what the sender widget holds
-            yield self._full_value(thread, payload, sender, context)
-            return
         if action.type in CALL_ACTIONS:  # answers and cancels, checked against the calls running here
             async for event in self.calls.action(thread, action.type, payload, sender, context):
                 yield event
@@ -225,24 +222,10 @@ class GatewayServer(ProtocolServer):
             case Call():
                 async for event in self._action_call(thread, sender, decision, context):
                     yield event
-
-    def _full_value(
-        self,
-        thread: ThreadMetadata,
-        payload: dict[str, Any],
-        sender: WidgetItem | None,
-        context: RequestContext,
-    ) -> ThreadStreamEvent:
-        """A cut value in full, as a new widget: only the value the sender widget offers."""
-        issued = find_issued(VALUE_SHOW, payload, _dump(sender)) if sender is not None else None
-        label, value = payload.get("label"), payload.get("text")
-        if issued is None or not isinstance(label, str) or not isinstance(value, str):
-            logger.warning(
-                "refused a value.show action its sender widget did not issue (thread %s)", thread.id
-            )
-            return _refused("This widget offers no such value.")
-        as_data = payload.get("as") == "data"
-        return self._widget_done(thread, context, self.renderer.full_value(label, value, as_data=as_data))
+            case ShowValue(label=label, text=text, as_data=as_data):  # calls nothing
+                yield self._widget_done(
+                    thread, context, self.renderer.full_value(label, text, as_data=as_data)
+                )
 
     async def _action_call(
         self, thread: ThreadMetadata, sender: WidgetItem, call: Call, context: RequestContext

@@ -24,7 +24,14 @@ from gateway.planning.commands import parse_command
 from gateway.planning.offerings import OfferingDecision, plan_offering_message
 from gateway.planning.replies import Refuse, Say
 from gateway.render.forms import edit_form_values
-from gateway.vocabulary.actions import TOOL_CALL, TOOL_CANCEL, TOOL_CONFIRM, TOOL_ENTRIES, TOOL_FORM
+from gateway.vocabulary.actions import (
+    TOOL_CALL,
+    TOOL_CANCEL,
+    TOOL_CONFIRM,
+    TOOL_ENTRIES,
+    TOOL_FORM,
+    VALUE_SHOW,
+)
 from gateway.vocabulary.json import JSONObject, is_object, object_or_empty
 from gateway.vocabulary.tools import CheckedArguments, ToolInfo
 
@@ -33,7 +40,8 @@ logger = logging.getLogger(__name__)
 Via = Literal["command", "form", "button", "confirm", "model"]
 """How a call was asked for: what the audit log records."""
 
-ACTION_TYPES = frozenset({TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL, TOOL_ENTRIES})
+ACTION_TYPES = frozenset({TOOL_CALL, TOOL_FORM, TOOL_CONFIRM, TOOL_CANCEL, TOOL_ENTRIES, VALUE_SHOW})
+_NO_SUCH_VALUE = "This widget offers no such value."
 
 
 class ToolLookup(Protocol):
@@ -97,7 +105,19 @@ class Call:
 
 MessageDecision = ShowCatalog | Say | ShowForm | AskConfirmation | Call | OfferingDecision
 """What a typed message can lead to (prompts and resources: `gateway.planning.offerings`)."""
-ActionDecision = Refuse | Cancel | ShowForm | AskConfirmation | Call
+
+
+@dataclass(frozen=True)
+class ShowValue:
+    """Show the whole of a value a widget cut (its "Show all"): calls nothing."""
+
+    label: str
+    text: str
+    as_data: bool = False
+    """`text` is the JSON of a cut list, to be rendered rather than shown as text."""
+
+
+ActionDecision = Refuse | Cancel | ShowForm | AskConfirmation | Call | ShowValue
 """What a widget action can lead to."""
 
 
@@ -172,6 +192,8 @@ def plan_action(
     issued = find_issued(action_type, payload, sender) if sender is not None else None
     if issued is None:
         logger.warning("refused an action the gateway did not issue: %s %r", action_type, payload)
+        if action_type == VALUE_SHOW:
+            return Refuse(_NO_SUCH_VALUE)
         return Refuse("This action was not issued by the gateway (or was altered), so nothing was called.")
     submitted = form_input(issued, payload)
     if submitted is None:
@@ -179,6 +201,11 @@ def plan_action(
         return Refuse("This action carries form values but is not a form submit, so nothing was called.")
     if action_type == TOOL_CANCEL:
         return Cancel()
+    if action_type == VALUE_SHOW:
+        label, text = payload.get("label"), payload.get("text")
+        if not isinstance(label, str) or not isinstance(text, str):
+            return Refuse(_NO_SUCH_VALUE)
+        return ShowValue(label, text, as_data=payload.get("as") == "data")
     try:
         tool = tools.resolve(str(payload.get("tool", "")))
     except UnknownToolError as exc:

@@ -14,8 +14,8 @@ from typing import Any
 
 from mcp.types import CallToolResult, TextContent
 
-from gateway import safe_json
 from gateway.render.schema import non_null, object_properties, resolve
+from gateway.render.text import json_in_text
 from gateway.render.widget import clip, humanize, scalar_text
 from gateway.vocabulary.json import is_array, is_object, string_keys
 from gateway.vocabulary.words import counted
@@ -39,20 +39,10 @@ def result_data(result: CallToolResult) -> Any:
     texts = [b.text for b in result.content if isinstance(b, TextContent)]
     if not texts or len(texts) != len(result.content):
         return None
-    parsed = [_json_container(t) for t in texts]
+    parsed = [json_in_text(t) for t in texts]
     if any(p is None for p in parsed):
         return None
     return parsed[0] if len(parsed) == 1 else parsed
-
-
-def _json_container(value: str) -> Any:
-    stripped = value.strip()
-    if not stripped or stripped[0] not in "[{":
-        return None
-    try:
-        return safe_json.loads(stripped)
-    except ValueError:  # not JSON, or JSON we will not pass on (too deep, lone surrogates): text
-        return None
 
 
 def is_id_key(key: str) -> bool:

@@ -23,6 +23,7 @@ from gateway.render.charts import chart_part
 from gateway.render.data import (
     STATUS_KEYS,
     TITLE_KEYS,
+    Rows,
     chart_shape,
     compact,
     find_rows,
@@ -261,7 +262,10 @@ def object_part(
         nodes.append(
             row(text(humanize(key), weight="semibold"), caption(f"{len(items):,}"), gap=2, align="center")
         )
-        nodes += table_nodes(items, ctx, _items_schema(schema, root, key), label=humanize(key))
+        row_schema = item_schema(
+            schema or {}, root if root is not None else schema or {}, Rows(items, key, {})
+        )
+        nodes += table_nodes(items, ctx, row_schema, label=humanize(key))
 
     id_key = next((k for k in obj if k.lower() == "id"), None)
     if id_key is not None and is_scalar(obj[id_key]) and obj[id_key] is not None:
@@ -326,13 +330,3 @@ def _text_value(key: str, value: str, ctx: Context) -> Node:
 def _object_list(value: Any) -> bool:
     """A non-empty list of objects (shown as a table)."""
     return is_array(value) and bool(value) and all(is_object(v) for v in value)
-
-
-def _items_schema(schema: dict[str, Any] | None, root: dict[str, Any] | None, key: str) -> dict[str, Any]:
-    """The schema of the items of array property `key` (empty when unknown)."""
-    if not schema:
-        return {}
-    root = root if root is not None else schema
-    prop = sub_schema(schema, root, key)
-    items, _ = non_null(prop.get("items") if is_object(prop.get("items")) else {}, root)
-    return {"type": "object", "properties": object_properties(items, root)}

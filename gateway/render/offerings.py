@@ -25,7 +25,7 @@ from mcp.types import (
 
 from gateway.render.blocks import block_part, byte_size, cut_nodes, decoded_text, image_part, text_nodes
 from gateway.render.generic import data_part
-from gateway.render.parts import Context
+from gateway.render.parts import Context, detached_context
 from gateway.render.text import fenced, shown_text
 from gateway.render.widget import (
     Node,
@@ -49,7 +49,6 @@ from gateway.render.widget import (
 )
 from gateway.vocabulary.actions import form_field_name
 from gateway.vocabulary.offerings import list_resources_action, prompt_action, read_resource_action
-from gateway.vocabulary.tools import ToolInfo
 from gateway.vocabulary.words import counted
 
 _DESCRIPTION_CHARS = 200
@@ -58,12 +57,6 @@ _MARKDOWN = frozenset({"", "text/markdown", "text/x-markdown", "text/plain"})
 
 Suggestions = Mapping[str, tuple[list[str], bool]]
 """Argument → (suggested values, whether they are every value the server accepts)."""
-
-
-def _context(server: str, name: str, label: str | None, max_text_chars: int, max_items: int) -> Context:
-    """A rendering context for content that is no tool result (the blocks renderer wants one)."""
-    info = ToolInfo(server=server, name=name, model_name=f"{server}__{name}", title=label)
-    return Context(tool=info, arguments={}, source={}, max_items=max_items, max_text_chars=max_text_chars)
 
 
 def _label(prompt: Prompt) -> str:
@@ -186,7 +179,9 @@ def prompt_messages(
     max_items: int,
 ) -> Rendered:
     """A prompt's messages as the server rendered them: each message's role, then its content."""
-    ctx = _context(server, prompt.name, prompt.title, max_text_chars, max_items)
+    ctx = detached_context(
+        server, prompt.name, prompt.title, max_text_chars=max_text_chars, max_items=max_items
+    )
     children: list[Node] = [
         row(
             {"type": "Icon", "name": "document", "color": "secondary"},
@@ -312,7 +307,9 @@ def resource_contents(
 ) -> Rendered:
     """What reading `uri` returned: Markdown, JSON, code, an image, or a described blob."""
     name = uri.rstrip("/").rsplit("/", 1)[-1] or uri
-    ctx = _context(server, "read", f"Resource {name}", max_text_chars, max_items)
+    ctx = detached_context(
+        server, "read", f"Resource {name}", max_text_chars=max_text_chars, max_items=max_items
+    )
     children: list[Node] = [
         row(
             {"type": "Icon", "name": "document", "color": "secondary"},

@@ -47,6 +47,15 @@ class Context:
     """Shared by every part of one widget (a Context is made per rendering)."""
 
 
+def detached_context(
+    server: str, name: str, label: str | None, *, max_text_chars: int, max_items: int
+) -> Context:
+    """A rendering context for content that is no tool's result (a prompt's messages, a resource,
+    a value shown in full): the parts want a tool to name, so `server.name` stands in for one."""
+    info = ToolInfo(server=server, name=name, model_name=f"{server}__{name}", title=label)
+    return Context(tool=info, arguments={}, source={}, max_items=max_items, max_text_chars=max_text_chars)
+
+
 @dataclass
 class Part:
     """One section of a result widget."""

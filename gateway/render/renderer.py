@@ -30,7 +30,7 @@ from gateway.render.builtins import render_builtin
 from gateway.render.data import result_data
 from gateway.render.forms import build_form
 from gateway.render.generic import data_part, error_card, render_result, summarize_result
-from gateway.render.parts import Context, compose
+from gateway.render.parts import Context, compose, detached_context
 from gateway.render.templates import TemplateError, TemplateLibrary
 from gateway.render.text import json_in_text
 from gateway.render.widget import COPY_TEXT_CHARS, Rendered, card, clip, finish, finish_summary, text
@@ -188,13 +188,8 @@ class Renderer:
         if data is None:
             nodes, summary = full_value(label, value)
             return finish(card(*nodes), summary)
-        shown = ToolInfo(server="gateway", name="show_all", model_name="gateway__show_all", title=label)
-        ctx = Context(
-            tool=shown,
-            arguments={},
-            source={},
-            max_items=MAX_SHOWN_ITEMS,
-            max_text_chars=self.config.max_text_chars,
+        ctx = detached_context(
+            "gateway", "show_all", label, max_text_chars=self.config.max_text_chars, max_items=MAX_SHOWN_ITEMS
         )
         part = data_part(data, ctx, {}, {})
         heading = f"{label}: all {len(data):,}"
