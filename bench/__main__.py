@@ -5,7 +5,15 @@ from __future__ import annotations
 import subprocess
 import sys
 
-BENCHMARKS = ["bench.endpoint", "bench.turn", "bench.first_token", "bench.store_pages"]
+BENCHMARKS = [
+    "bench.endpoint",
+    "bench.turn",
+    "bench.first_token",
+    "bench.store_pages",
+    "bench.mcpo",
+    "bench.concurrency",
+    "bench.rss",
+]
 
 
 def main() -> int:

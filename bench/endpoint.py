@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx2
 
+from bench.support import percentile
 from tests.support.gateway import running_gateway, todo_server_config, user_input, write_config
 from tests.support.net import free_port, wait_until_listening
 
@@ -37,13 +38,6 @@ async def chunks():
 async def chatkit():
     return StreamingResponse(chunks(), media_type="text/event-stream")
 """
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The q-th percentile (0..100) of `values`, nearest rank."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
-    return ordered[rank]
 
 
 def main() -> None:

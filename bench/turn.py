@@ -12,57 +12,31 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx2
-from mcp import Client, StdioServerParameters
+from mcp import Client
 
-from bench.endpoint import percentile
-from tests.support.gateway import (
-    ROOT,
-    parse_sse,
-    running_gateway,
-    todo_server_config,
-    user_input,
-    write_config,
+from bench.support import (
+    TASKS,
+    create_threads,
+    has_widget,
+    message_body,
+    percentile,
+    seed,
+    timed_post,
+    todo_params,
 )
-
-TASKS = 20
-
-
-async def seed(db: Path) -> None:
-    """Put TASKS tasks in the todo database, through the server itself."""
-    params = StdioServerParameters(
-        command=sys.executable, args=["-m", "mcp_servers.todo", "--db", str(db)], cwd=str(ROOT)
-    )
-    async with Client(params) as client:
-        for i in range(TASKS):
-            await client.call_tool(
-                "add_task", {"title": f"Task {i}", "priority": ["low", "medium", "high"][i % 3]}
-            )
+from tests.support.gateway import running_gateway, todo_server_config, write_config
 
 
 async def measure(gateway_url: str, db: Path, users: int, rounds: int, warmup: int) -> dict[str, list[float]]:
     """Interleave rounds of `users` concurrent raw calls and `users` concurrent gateway turns."""
-    params = StdioServerParameters(
-        command=sys.executable, args=["-m", "mcp_servers.todo", "--db", str(db)], cwd=str(ROOT)
-    )
     timings: dict[str, list[float]] = {"raw": [], "gateway": []}
-    async with Client(params) as raw, httpx2.AsyncClient(base_url=gateway_url, timeout=60) as http:
-        threads = []
-        for _ in range(users):
-            response = await http.post(
-                "/chatkit",
-                content=json.dumps(
-                    {"type": "threads.create", "params": {"input": user_input("/list_tasks {}")}}
-                ),
-                headers={"Content-Type": "application/json"},
-            )
-            threads.append(parse_sse(response.text)[0]["thread"]["id"])
+    async with Client(todo_params(db)) as raw, httpx2.AsyncClient(base_url=gateway_url, timeout=60) as http:
+        threads = await create_threads(http, users, "/list_tasks {}")
 
         async def raw_call() -> float:
             start = time.perf_counter()
@@ -71,19 +45,8 @@ async def measure(gateway_url: str, db: Path, users: int, rounds: int, warmup: i
             return (time.perf_counter() - start) * 1000
 
         async def turn(thread_id: str) -> float:
-            body = json.dumps(
-                {
-                    "type": "threads.add_user_message",
-                    "params": {"thread_id": thread_id, "input": user_input("/list_tasks {}")},
-                }
-            )
-            start = time.perf_counter()
-            response = await http.post("/chatkit", content=body, headers={"Content-Type": "application/json"})
-            events = parse_sse(response.text)
-            elapsed = (time.perf_counter() - start) * 1000
-            assert any(e["type"] == "thread.item.done" and e["item"]["type"] == "widget" for e in events), (
-                response.text
-            )
+            elapsed, events = await timed_post(http, message_body(thread_id, "/list_tasks {}"))
+            assert has_widget(events), events
             return elapsed
 
         for i in range(warmup + rounds):
