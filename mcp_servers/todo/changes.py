@@ -25,7 +25,7 @@ from mcp.server.session import ServerSession
 from mcp.server.subscriptions import InMemorySubscriptionBus, ResourcesListChanged, ResourceUpdated
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 
-from mcp_servers.todo.models import Task
+from mcp_servers.todo.records import TaskRecord
 
 TASKS_URI = "todo://tasks"
 """The open tasks, as JSON."""
@@ -107,7 +107,7 @@ class TaskEvents:
         """Pass to `MCPServer(subscriptions=...)`: its `subscriptions/listen` streams read from it."""
         self.handshake = HandshakeClients()
 
-    async def changed(self, before: Task | None, after: Task | None) -> None:
+    async def changed(self, before: TaskRecord | None, after: TaskRecord | None) -> None:
         """A task was added (`before` None), changed, or deleted (`after` None).
 
         Its own URI is updated. When it is or was open, the `todo://tasks` listing is updated

@@ -1,4 +1,7 @@
-"""The todo server's data: the SQLModel table, and the pydantic shapes its tools return."""
+"""The pydantic shapes the todo server's tools and resources return: their output schemas.
+
+The table itself is in store.py; records.py turns its rows into these shapes' JSON.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +9,9 @@ from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from sqlmodel import Field as Column
-from sqlmodel import SQLModel
 
 Status = Literal["pending", "completed"]
 Priority = Literal["low", "medium", "high"]
-
-
-class TaskRow(SQLModel, table=True):
-    """One task, as stored. `tags` is a JSON list; times are UTC ISO strings."""
-
-    __tablename__ = "tasks"  # pyright: ignore[reportAssignmentType]
-    # AUTOINCREMENT: a deleted task's id is never handed out again, so a stale id held by a
-    # client (a widget button, a model's memory) can never hit a different task.
-    __table_args__ = {"sqlite_autoincrement": True}
-
-    id: int | None = Column(default=None, primary_key=True)
-    title: str
-    description: str = ""
-    status: str = Column(default="pending", index=True)
-    priority: str = "medium"
-    due_date: str | None = None
-    tags: str = "[]"
-    created_at: str
-    updated_at: str
-    completed_at: str | None = None
 
 
 class Task(BaseModel):

@@ -10,7 +10,7 @@ from mcp.types import Completion
 from pydantic import Field
 
 from mcp_servers.todo.base import TodoMCPServer
-from mcp_servers.todo.models import Task
+from mcp_servers.todo.records import TaskRecord
 from mcp_servers.todo.store import TaskStore
 
 PROMPT_TASKS = 50
@@ -24,7 +24,7 @@ def _day(day: date) -> str:
     return f"{day:%a} {day.isoformat()}"
 
 
-def _line(task: Task, today: date) -> str:
+def _line(task: TaskRecord, today: date) -> str:
     """'- #3 Buy milk: due Tue 2026-12-01 (overdue), high priority, tags home, errands. Notes: ...'."""
     facts: list[str] = []
     if task.due_date:
@@ -40,7 +40,7 @@ def _line(task: Task, today: date) -> str:
     return f"- #{task.id} {task.title}: {', '.join(facts)}{notes}"
 
 
-def plan_week_text(tasks: list[Task], total: int, focus: str | None, today: date) -> str:
+def plan_week_text(tasks: list[TaskRecord], total: int, focus: str | None, today: date) -> str:
     """The prompt's one user message."""
     monday = today - timedelta(days=today.weekday())
     sunday = monday + timedelta(days=6)

@@ -30,7 +30,8 @@ from mcp_servers.todo.changes import (
     task_id_in,
     task_uri,
 )
-from mcp_servers.todo.models import OpenTasks, Task
+from mcp_servers.todo.models import OpenTasks
+from mcp_servers.todo.records import TaskRecord
 from mcp_servers.todo.store import TaskNotFound, TaskStore
 
 LISTED_TASKS = 100
@@ -40,7 +41,7 @@ OPEN_TASKS_LIMIT = 500
 JSON = "application/json"
 
 
-def summary(task: Task) -> str:
+def summary(task: TaskRecord) -> str:
     """'pending, high priority, due 2026-12-24, tags home, errands'."""
     facts = [task.status, f"{task.priority} priority"]
     if task.due_date:
@@ -50,7 +51,7 @@ def summary(task: Task) -> str:
     return ", ".join(facts)
 
 
-async def read_task(store: TaskStore, uri: str) -> Task:
+async def read_task(store: TaskStore, uri: str) -> TaskRecord:
     """The task a `todo://tasks/<id>` URI names; ResourceNotFoundError if there is none."""
     segment = task_id_in(uri) or ""
     digits = segment.isascii() and segment.isdigit() and len(segment) <= 18  # below SQLite's 2**63
@@ -80,7 +81,8 @@ def register_resources(mcp: TodoMCPServer, store: TaskStore, events: TaskEvents)
     )
     async def open_tasks() -> str:
         tasks, total = await store.open_tasks(OPEN_TASKS_LIMIT)
-        return OpenTasks(tasks=tasks, total=total, truncated=len(tasks) < total).model_dump_json(indent=2)
+        listing = {"tasks": [t.json() for t in tasks], "total": total, "truncated": len(tasks) < total}
+        return OpenTasks.model_validate(listing).model_dump_json(indent=2)
 
     @mcp.resource(
         TASK_URI_TEMPLATE,
@@ -90,7 +92,7 @@ def register_resources(mcp: TodoMCPServer, store: TaskStore, events: TaskEvents)
         mime_type=JSON,
     )
     async def task(id: str) -> str:
-        return (await read_task(store, task_uri_of(id))).model_dump_json(indent=2)
+        return (await read_task(store, task_uri_of(id))).model().model_dump_json(indent=2)
 
     async def listed() -> list[Resource]:
         tasks, _total = await store.open_tasks(LISTED_TASKS)

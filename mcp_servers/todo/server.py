@@ -30,13 +30,14 @@ from mcp.types import (
     TextContent,
     ToolAnnotations,
 )
-from pydantic import BaseModel, Field, StringConstraints
-from sqlalchemy.exc import OperationalError
+from pydantic import Field, StringConstraints
 
 from mcp_servers.todo.base import TodoMCPServer
 from mcp_servers.todo.changes import TASK_URI_TEMPLATE, TaskEvents
-from mcp_servers.todo.models import Deleted, Priority, Status, Task, TaskPage, TaskResult
+from mcp_servers.todo.database import DatabaseLocked
+from mcp_servers.todo.models import Deleted, Priority, Status, TaskPage, TaskResult
 from mcp_servers.todo.prompts import complete_focus, register_prompt
+from mcp_servers.todo.records import TaskRecord
 from mcp_servers.todo.resources import complete_task_id, register_resources
 from mcp_servers.todo.store import BadCursor, TaskNotFound, TaskStore
 
@@ -78,21 +79,20 @@ def _as_tool_errors() -> Generator[None, None, None]:
         raise ToolError(f"Task {exc.task_id} not found; list_tasks shows the ids that exist") from exc
     except BadCursor as exc:
         raise ToolError(str(exc)) from exc
-    except OperationalError as exc:
-        if "locked" not in str(exc):
-            raise
+    except DatabaseLocked as exc:
         raise ToolError("the task database stayed locked by another process; try again") from exc
 
 
-def _result(model: BaseModel, summary: str) -> CallToolResult:
-    """Structured content for programs, one line of text for people and text-only clients."""
-    return CallToolResult(
-        content=[TextContent(type="text", text=summary)],
-        structured_content=model.model_dump(mode="json"),
-    )
+def _result(structured: dict[str, Any], summary: str) -> CallToolResult:
+    """Structured content for programs, one line of text for people and text-only clients.
+
+    `structured` is already JSON (records.py); MCPServer validates it against the tool's
+    output schema model (TaskResult, TaskPage or Deleted).
+    """
+    return CallToolResult(content=[TextContent(type="text", text=summary)], structured_content=structured)
 
 
-def _describe(task: Task) -> str:
+def _describe(task: TaskRecord) -> str:
     """'3: Buy milk (pending, high priority, due 2026-12-24, tags home, errands)'."""
     facts = [task.status, f"{task.priority} priority"]
     if task.due_date:
@@ -181,7 +181,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
                 tags=_unique(tags or []),
             )
         await events.changed(None, task)
-        return _result(TaskResult(task=task), f"Added task {_describe(task)}")
+        return _result({"task": task.json()}, f"Added task {_describe(task)}")
 
     @mcp.tool(
         title="List tasks",
@@ -211,7 +211,8 @@ def build_server(db_path: Path) -> MCPServer[None]:
         else:
             count = f"{len(tasks)} of {total} tasks" if next_cursor else f"{total} task{'s' * (total != 1)}"
             summary = count + ": " + "; ".join(f"#{t.id} {t.title} ({t.status})" for t in tasks)
-        return _result(TaskPage(tasks=tasks, total=total, next_cursor=next_cursor), summary)
+        page = {"tasks": [t.json() for t in tasks], "total": total, "next_cursor": next_cursor}
+        return _result(page, summary)
 
     @mcp.tool(
         title="Get task", description="Read one task, with all its fields, by its id.", annotations=_READ
@@ -220,7 +221,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
         with _as_tool_errors():
             task = await store.get(id)
         notes = f": {task.description}" if task.description else ""
-        return _result(TaskResult(task=task), f"Task {_describe(task)}{notes}"[:500])
+        return _result({"task": task.json()}, f"Task {_describe(task)}{notes}"[:500])
 
     @mcp.tool(
         title="Update task",
@@ -256,7 +257,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
         with _as_tool_errors():
             before, task = await store.change(id, changes)
         await events.changed(before, task)
-        return _result(TaskResult(task=task), f"Updated task {_describe(task)}")
+        return _result({"task": task.json()}, f"Updated task {_describe(task)}")
 
     @mcp.tool(
         title="Complete task",
@@ -267,7 +268,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
         with _as_tool_errors():
             before, task = await store.change(id, {"status": "completed"})
         await events.changed(before, task)
-        return _result(TaskResult(task=task), f"Completed task {_describe(task)}")
+        return _result({"task": task.json()}, f"Completed task {_describe(task)}")
 
     @mcp.tool(
         title="Reopen task",
@@ -278,7 +279,7 @@ def build_server(db_path: Path) -> MCPServer[None]:
         with _as_tool_errors():
             before, task = await store.change(id, {"status": "pending"})
         await events.changed(before, task)
-        return _result(TaskResult(task=task), f"Reopened task {_describe(task)}")
+        return _result({"task": task.json()}, f"Reopened task {_describe(task)}")
 
     @mcp.tool(
         title="Delete task",
@@ -289,7 +290,8 @@ def build_server(db_path: Path) -> MCPServer[None]:
         with _as_tool_errors():
             task = await store.delete(id)
         await events.changed(task, None)
-        deleted = Deleted(deleted=True, id=task.id, title=task.title)
-        return _result(deleted, f"Deleted task {task.id}: {task.title}")
+        return _result(
+            {"deleted": True, "id": task.id, "title": task.title}, f"Deleted task {task.id}: {task.title}"
+        )
 
     return mcp

@@ -3,7 +3,11 @@
 Every write is one short transaction that takes SQLite's write lock up front (`BEGIN
 IMMEDIATE`), so two server processes on one file queue for the lock (busy_timeout) instead
 of failing with SQLITE_BUSY halfway or losing a write. Reads use plain deferred
-transactions, which WAL serves from a snapshot without waiting for writers.
+transactions, which WAL serves from a snapshot without waiting for writers. How the
+statements run (on the event loop, lock waits on a worker thread) is database.py's business.
+
+The table is the one the earlier SQLModel version of this store created (same DDL, so files
+made by either open in the other): `tests/test_todo_schema.py` holds it to that.
 """
 
 from __future__ import annotations
@@ -11,19 +15,40 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, case, event, func, inspect, literal, or_
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
-from sqlmodel import SQLModel, col, select
-from typing_extensions import TypeIs
+from mcp_servers.todo.database import Database
+from mcp_servers.todo.records import COLUMNS, TaskRecord, record_of
 
-from mcp_servers.todo.models import Task, TaskRow
+SCHEMA = (
+    # AUTOINCREMENT: a deleted task's id is never handed out again, so a stale id held by a
+    # client (a widget button, a model's memory) can never hit a different task.
+    "CREATE TABLE IF NOT EXISTS tasks (\n"
+    "\tid INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, \n"
+    "\ttitle VARCHAR NOT NULL, \n"
+    "\tdescription VARCHAR NOT NULL, \n"
+    "\tstatus VARCHAR NOT NULL, \n"
+    "\tpriority VARCHAR NOT NULL, \n"
+    "\tdue_date VARCHAR, \n"
+    "\ttags VARCHAR NOT NULL, \n"
+    "\tcreated_at VARCHAR NOT NULL, \n"
+    "\tupdated_at VARCHAR NOT NULL, \n"
+    "\tcompleted_at VARCHAR\n"
+    ")",
+    "CREATE INDEX IF NOT EXISTS ix_tasks_status ON tasks (status)",
+)
+"""The table and its index. SQLite stores this text minus `IF NOT EXISTS` in sqlite_master."""
 
-BUSY_TIMEOUT_MS = 30_000
-_BEGIN_OPTION = "todo_begin"  # an execution option our "begin" hook reads: IMMEDIATE or DEFERRED
+_SELECT = f"SELECT {', '.join(COLUMNS)} FROM tasks"
+_CHANGEABLE = frozenset(COLUMNS) - {"id", "created_at"}
+# Most urgent first: earliest due date (undated last), then high, medium, low priority, then oldest.
+_URGENCY = (
+    "due_date IS NULL, due_date, "
+    "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 WHEN 'low' THEN 2 ELSE 3 END, id"
+)
 
 
 class TaskNotFound(LookupError):
@@ -40,11 +65,6 @@ class BadCursor(ValueError):
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _casefold(value: str | None) -> str | None:
-    # SQLite's lower() and LIKE fold ASCII only; Python's casefold also matches "ÄPFEL" to "äpfel".
-    return value.casefold() if value is not None else None
 
 
 def encode_cursor(after_id: int) -> str:
@@ -65,11 +85,6 @@ def decode_cursor(cursor: str) -> int:
     return value
 
 
-def to_task(row: TaskRow) -> Task:
-    """The tool-facing shape of a stored row."""
-    return Task.model_validate({**row.model_dump(), "tags": json.loads(row.tags)})
-
-
 def _stored(changes: dict[str, Any]) -> dict[str, Any]:
     """Tool-side values (a date, a list of tags) in their column form."""
     values = dict(changes)
@@ -86,152 +101,143 @@ class TaskStore:
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.engine: AsyncEngine = create_async_engine(f"sqlite+aiosqlite:///{path}")
-        self._reader = self.engine.execution_options(**{_BEGIN_OPTION: "DEFERRED"})
-        sync_engine = self.engine.sync_engine
-
-        @event.listens_for(sync_engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
-            dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
-            cursor = dbapi_connection.cursor()
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")  # durable across crashes in WAL mode
-            cursor.close()
-
-        @event.listens_for(sync_engine, "begin")
-        def _on_begin(connection: Any) -> None:
-            mode = connection.get_execution_options().get(_BEGIN_OPTION, "IMMEDIATE")
-            connection.exec_driver_sql(f"BEGIN {mode}")
+        self.database = Database(path)
 
     async def start(self) -> None:
-        """Create the table if it is not there yet."""
-        async with self.engine.begin() as conn:
-            await conn.run_sync(SQLModel.metadata.create_all, tables=[_table()])
+        """Open the file and create the table if it is not there yet."""
+
+        def create(conn: sqlite3.Connection) -> None:
+            for statement in SCHEMA:
+                conn.execute(statement)
+
+        await self.database.open(create)
 
     async def close(self) -> None:
         """Release every connection."""
-        await self.engine.dispose()
+        await self.database.close()
 
     async def add(
         self, *, title: str, description: str, priority: str, due_date: date | None, tags: list[str]
-    ) -> Task:
+    ) -> TaskRecord:
         """Insert a task; the database assigns its id."""
         now = _now()
-        row = TaskRow(
-            title=title,
-            description=description,
-            priority=priority,
-            due_date=due_date.isoformat() if due_date else None,
-            tags=json.dumps(tags),
-            created_at=now,
-            updated_at=now,
-        )
-        async with self.engine.begin() as conn:
-            result = await conn.execute(_table().insert().values(**row.model_dump(exclude={"id"})))
-            row.id = result.lastrowid
-        return to_task(row)
+        row: dict[str, Any] = {
+            "title": title,
+            "description": description,
+            "status": "pending",
+            "priority": priority,
+            "due_date": due_date.isoformat() if due_date else None,
+            "tags": json.dumps(tags),
+            "created_at": now,
+            "updated_at": now,
+            "completed_at": None,
+        }
 
-    async def get(self, task_id: int) -> Task:
+        def insert(conn: sqlite3.Connection) -> TaskRecord:
+            cursor = conn.execute(
+                f"INSERT INTO tasks ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                tuple(row.values()),
+            )
+            return _record({"id": cursor.lastrowid, **row})
+
+        return await self.database.write(insert)
+
+    async def get(self, task_id: int) -> TaskRecord:
         """One task; TaskNotFound if there is none."""
-        async with self._reader.begin() as conn:
-            return to_task(await self._row(conn, task_id))
+        return await self.database.read(lambda conn: record_of(_row(conn, task_id)), snapshot=False)
 
-    async def update(self, task_id: int, changes: dict[str, Any]) -> Task:
+    async def update(self, task_id: int, changes: dict[str, Any]) -> TaskRecord:
         """Apply `changes` (field → new value) to a task; updated_at moves only if something changed."""
         _before, after = await self.change(task_id, changes)
         return after
 
-    async def change(self, task_id: int, changes: dict[str, Any]) -> tuple[Task, Task]:
+    async def change(self, task_id: int, changes: dict[str, Any]) -> tuple[TaskRecord, TaskRecord]:
         """Like `update`, returning the task before and after (equal when nothing changed)."""
-        async with self.engine.begin() as conn:
-            row = await self._row(conn, task_id)
-            before = to_task(row)
-            values = {key: value for key, value in _stored(changes).items() if getattr(row, key) != value}
+        wanted = _stored(changes)
+        if not wanted.keys() <= _CHANGEABLE:
+            raise ValueError(f"not a changeable field: {sorted(wanted.keys() - _CHANGEABLE)}")
+
+        def apply(conn: sqlite3.Connection) -> tuple[TaskRecord, TaskRecord]:
+            row = dict(zip(COLUMNS, _row(conn, task_id), strict=True))
+            before = _record(row)
+            values = {key: value for key, value in wanted.items() if row[key] != value}
             if not values:
                 return before, before  # repeating a call changes nothing, not even updated_at
             if "status" in values:
                 values["completed_at"] = _now() if values["status"] == "completed" else None
             values["updated_at"] = _now()
-            table = _table()
-            await conn.execute(table.update().where(table.c.id == task_id).values(**values))
-            return before, to_task(TaskRow.model_validate({**row.model_dump(), **values}))
+            assignments = ", ".join(f"{key} = ?" for key in values)
+            conn.execute(f"UPDATE tasks SET {assignments} WHERE id = ?", (*values.values(), task_id))
+            return before, _record({**row, **values})
 
-    async def delete(self, task_id: int) -> Task:
+        return await self.database.write(apply)
+
+    async def delete(self, task_id: int) -> TaskRecord:
         """Remove a task and return what it was."""
-        async with self.engine.begin() as conn:
-            row = await self._row(conn, task_id)
-            table = _table()
-            await conn.execute(table.delete().where(table.c.id == task_id))
-            return to_task(row)
+
+        def remove(conn: sqlite3.Connection) -> TaskRecord:
+            task = record_of(_row(conn, task_id))
+            conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+            return task
+
+        return await self.database.write(remove)
 
     async def page(
         self, *, status: str | None, search: str | None, tag: str | None, limit: int, cursor: str | None
-    ) -> tuple[list[Task], int, str | None]:
+    ) -> tuple[list[TaskRecord], int, str | None]:
         """One page of matching tasks in id order, the total that match, and the next cursor."""
         after = decode_cursor(cursor) if cursor else 0
-        conditions: list[Any] = []
+        conditions: list[str] = []
+        parameters: list[Any] = []
         if status:
-            conditions.append(col(TaskRow.status) == status)
+            conditions.append("status = ?")
+            parameters.append(status)
         if search:
-            needle = literal(search.casefold())
-            conditions.append(
-                or_(
-                    func.instr(func.casefold(col(TaskRow.title)), needle) > 0,
-                    func.instr(func.casefold(col(TaskRow.description)), needle) > 0,
-                )
-            )
+            conditions.append("(instr(casefold(title), ?) > 0 OR instr(casefold(description), ?) > 0)")
+            parameters += [search.casefold()] * 2
         if tag:
-            tags = func.json_each(col(TaskRow.tags)).table_valued("value")
-            conditions.append(select(tags.c.value).where(tags.c.value == tag).exists())
-        page_query = (
-            select(TaskRow)
-            .where(col(TaskRow.id) > after, *conditions)
-            .order_by(col(TaskRow.id))
-            .limit(limit + 1)
-        )
-        count_query = select(func.count()).select_from(TaskRow).where(*conditions)
-        async with self._reader.begin() as conn:  # one snapshot: the page and the total agree
-            rows = [TaskRow.model_validate(dict(r)) for r in (await conn.execute(page_query)).mappings()]
-            total = (await conn.execute(count_query)).scalar_one()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        last = rows[-1].id if rows else None
-        next_cursor = encode_cursor(last) if more and last is not None else None
-        return [to_task(r) for r in rows], total, next_cursor
+            conditions.append("EXISTS (SELECT value FROM json_each(tasks.tags) WHERE value = ?)")
+            parameters.append(tag)
+        where = " AND ".join(conditions)
+        page_query = f"{_SELECT} WHERE {' AND '.join(['id > ?', *conditions])} ORDER BY id LIMIT ?"
+        count_query = "SELECT count(*) FROM tasks" + (f" WHERE {where}" if where else "")
 
-    async def open_tasks(self, limit: int) -> tuple[list[Task], int]:
+        def read(conn: sqlite3.Connection) -> tuple[list[tuple[Any, ...]], int]:
+            rows = conn.execute(page_query, (after, *parameters, limit + 1)).fetchall()
+            (total,) = conn.execute(count_query, parameters).fetchone()
+            return rows, total
+
+        rows, total = await self.database.read(read)  # one snapshot: the page and the total agree
+        more = len(rows) > limit
+        tasks = [record_of(r) for r in rows[:limit]]
+        next_cursor = encode_cursor(tasks[-1].id) if more and tasks else None
+        return tasks, total, next_cursor
+
+    async def open_tasks(self, limit: int) -> tuple[list[TaskRecord], int]:
         """Up to `limit` pending tasks, most urgent first, and how many are pending in all.
 
         Most urgent: earliest due date first (undated last), then high before medium before
         low priority, then oldest first.
         """
-        pending = col(TaskRow.status) == "pending"
-        due = col(TaskRow.due_date)
-        rank = case({"high": 0, "medium": 1, "low": 2}, value=col(TaskRow.priority), else_=3)
-        query = (
-            select(TaskRow).where(pending).order_by(due.is_(None), due, rank, col(TaskRow.id)).limit(limit)
-        )
-        count_query = select(func.count()).select_from(TaskRow).where(pending)
-        async with self._reader.begin() as conn:
-            rows = [TaskRow.model_validate(dict(r)) for r in (await conn.execute(query)).mappings()]
-            total = (await conn.execute(count_query)).scalar_one()
-        return [to_task(r) for r in rows], total
 
-    async def _row(self, conn: AsyncConnection, task_id: int) -> TaskRow:
-        found = (await conn.execute(select(TaskRow).where(col(TaskRow.id) == task_id))).mappings().first()
-        if found is None:
-            raise TaskNotFound(task_id)
-        return TaskRow.model_validate(dict(found))
+        def read(conn: sqlite3.Connection) -> tuple[list[tuple[Any, ...]], int]:
+            rows = conn.execute(
+                f"{_SELECT} WHERE status = 'pending' ORDER BY {_URGENCY} LIMIT ?", (limit,)
+            ).fetchall()
+            (total,) = conn.execute("SELECT count(*) FROM tasks WHERE status = 'pending'").fetchone()
+            return rows, total
+
+        rows, total = await self.database.read(read)
+        return [record_of(r) for r in rows], total
 
 
-def _table() -> Table:
-    """The tasks table: its mapper's, as SQLModel leaves ``__table__`` untyped."""
-    table = inspect(TaskRow).local_table
-    assert _is_table(table)
-    return table
+def _row(conn: sqlite3.Connection, task_id: int) -> tuple[Any, ...]:
+    found = conn.execute(f"{_SELECT} WHERE id = ?", (task_id,)).fetchone()
+    if found is None:
+        raise TaskNotFound(task_id)
+    return found
 
 
-def _is_table(value: object) -> TypeIs[Table]:
-    return isinstance(value, Table)
+def _record(row: dict[str, Any]) -> TaskRecord:
+    """The record of a row given as column → stored value."""
+    return record_of(tuple(row[column] for column in COLUMNS))
