@@ -99,7 +99,7 @@ class ToolCaller:
 
     def siblings(self, tool: ToolInfo) -> Sequence[ToolInfo]:
         """The other tools of the same server (the renderer offers them as row actions)."""
-        return [t for t in self.registry.tools() if t.server == tool.server and t.name != tool.name]
+        return [t for t in self.registry.tools_of(tool.server) if t.name != tool.name]
 
     async def call(
         self,

@@ -74,12 +74,18 @@ class ToolIndex:
         self._by_model = {t.model_name: t for t in self._tools.values()}
         self._by_pair = {(t.server, t.name): t for t in self._tools.values()}
         self._by_bare: dict[str, list[ToolInfo]] = {}
+        self._by_server: dict[str, list[ToolInfo]] = {}
         for info in self._tools.values():
             self._by_bare.setdefault(info.name, []).append(info)
+            self._by_server.setdefault(info.server, []).append(info)
 
     def tools(self) -> list[ToolInfo]:
         """Every tool, in config order, then each server's order."""
         return list(self._tools.values())
+
+    def tools_of(self, server: str) -> list[ToolInfo]:
+        """One server's tools, in its order (a turn's cost does not grow with other servers' tools)."""
+        return list(self._by_server.get(server, ()))
 
     def resolve(self, name: str, server: str | None = None) -> ToolInfo:
         """The tool called `server.tool`, `server__tool`, or a bare name unique across servers;

@@ -187,6 +187,11 @@ class ToolRegistry:
         """The tools of servers that are up, in config order, then the server's order."""
         return [t for t in self._index.tools() if self._servers[t.server].state == "up"]
 
+    def tools_of(self, server: str) -> list[ToolInfo]:
+        """The tools of one server, if it is up, in its order."""
+        supervisor = self._servers.get(server)
+        return self._index.tools_of(server) if supervisor is not None and supervisor.state == "up" else []
+
     def servers(self) -> list[ServerStatus]:
         """Every configured server's state, in config order."""
         return [s.status() for s in self._servers.values()]
