@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +24,7 @@ import anyio
 from mcp.types import CallToolResult
 
 from gateway import cli_output as output
-from gateway import runtime, safe_json
+from gateway import cli_servers, runtime, safe_json
 from gateway.config import GatewayConfig, load_config
 from gateway.errors import (
     ConfigError,
@@ -32,11 +32,10 @@ from gateway.errors import (
     StoreUnavailableError,
     ToolCallError,
 )
-from gateway.mcp.registry import ToolRegistry
 from gateway.redact import redact_logs
 from gateway.vocabulary.json import is_object
 from gateway.vocabulary.names import TypedName, read_name
-from gateway.vocabulary.tools import ServerStatus, ToolInfo
+from gateway.vocabulary.tools import ToolInfo
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands that use it
     from gateway.store.audit import AuditEntry
@@ -44,6 +43,8 @@ if TYPE_CHECKING:  # the store (SQLAlchemy) is imported only by the commands tha
 OK, FAILED, USAGE = 0, 1, 2
 RELOAD_TIMEOUT_S = 120.0
 """How long `reload` waits for a gateway: it answers once the new servers have connected or failed."""
+CALL_CONNECT_TIMEOUT_S = 30.0
+"""How long `call` waits for the tool's server to connect (the registry's default)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -79,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
     reload.add_argument("--port", type=int, help="only the gateway on this port")
     tools = command("tools", _tools, "connect to the MCP servers and list their tools")
     tools.add_argument("--json", action="store_true", help="machine-readable output")
+    tools.add_argument(
+        "--timeout",
+        type=float,
+        default=cli_servers.ANSWER_WAIT_S,
+        metavar="SECONDS",
+        help=f"how long to wait for each server to answer (default: {cli_servers.ANSWER_WAIT_S:g};"
+        " a server's own smaller `timeout` wins)",
+    )
     call = command("call", _call, "call one tool and print its result")
     call.add_argument(
         "tool",
@@ -186,18 +195,23 @@ def _reload(args: argparse.Namespace) -> int:
 
 def _tools(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    if not args.timeout > 0:
+        _error(f"--timeout must be a positive number of seconds, got {args.timeout:g}")
+        return USAGE
     _quiet(config)
-    servers, tools = anyio.run(_discover, config)
+
+    def show(answer: cli_servers.Answer) -> None:  # each server as it answers, not all at the end
+        if not args.json:
+            print(output.server_block(answer.status, answer.tools, answered=answer.answered), flush=True)
+
+    answers = anyio.run(_discover, config, args.timeout, show)
     if args.json:
-        print(
-            json.dumps(
-                {"servers": [asdict(s) for s in servers], "tools": [output.tool_json(t) for t in tools]},
-                indent=2,
-            )
-        )
-    else:
-        print(output.table(servers, tools))
-    return OK if all(s.state in ("up", "disabled") for s in servers) else FAILED
+        servers = [asdict(a.status) for a in answers]
+        tools = [output.tool_json(t) for a in answers for t in a.tools]
+        print(json.dumps({"servers": servers, "tools": tools}, indent=2))
+    elif not answers:
+        print("no MCP servers configured")
+    return OK if all(a.status.state in ("up", "disabled") for a in answers) else FAILED
 
 
 def _call(args: argparse.Namespace) -> int:
@@ -309,11 +323,12 @@ def audit_line(entry: AuditEntry) -> str:
     return "  ".join(parts)
 
 
-async def _discover(config: GatewayConfig) -> tuple[list[ServerStatus], list[ToolInfo]]:
-    async with ToolRegistry(
-        config.mcp_servers, config_dir=config.config_dir, redactor=config.redactor()
-    ) as registry:
-        return registry.servers(), registry.tools()
+async def _discover(
+    config: GatewayConfig, timeout: float, show: Callable[[cli_servers.Answer], None]
+) -> list[cli_servers.Answer]:
+    bounds = cli_servers.bounds(config.mcp_servers, timeout)
+    async with cli_servers.running(config.mcp_servers, config, connect_timeout=timeout) as registry:
+        return await cli_servers.answers(registry, bounds, show)
 
 
 async def _call_tool(
@@ -323,10 +338,10 @@ async def _call_tool(
         of = f"/{total:g}" if total is not None else ""
         print(f"progress {done:g}{of}{f': {message}' if message else ''}", file=sys.stderr)
 
-    async with ToolRegistry(
-        config.mcp_servers, config_dir=config.config_dir, redactor=config.redactor()
-    ) as registry:
-        tool = registry.resolve(typed.name, typed.server)  # a server down: ServerDownError says why
+    servers = cli_servers.needed_for(typed, config.mcp_servers)  # only the tool's server, when named
+    bounds = cli_servers.bounds(servers, cli_servers.ANSWER_WAIT_S) if len(servers) > 1 else {}
+    async with cli_servers.running(servers, config, connect_timeout=CALL_CONNECT_TIMEOUT_S) as registry:
+        tool = await cli_servers.resolve(registry, typed, bounds, CALL_CONNECT_TIMEOUT_S)
         return tool, await registry.call(tool, arguments, progress=progress)
 
 

@@ -62,23 +62,27 @@ def tool_json(tool: ToolInfo) -> dict[str, Any]:
 
 
 def table(servers: list[ServerStatus], tools: list[ToolInfo]) -> str:
-    lines: list[str] = []
-    for server in servers:
-        detail = {
-            "up": f"{plural(server.tool_count, 'tool')}, protocol {server.protocol_version}",
-            "disabled": "disabled in the config",
-        }.get(server.state, server.error or "")
-        lines.append(f"{server.name} [{server.state}] {server.transport}: {detail}")
-        mine = [t for t in tools if t.server == server.name]
-        names = {t.qualified: typed_name(t.server, t.name) for t in mine}  # as `gateway call` takes them
-        width = max((len(n) for n in names.values()), default=0)
-        for tool in mine:
-            flags = ", ".join(tool_flags(tool))
-            title = tool.title or tool.description.split("\n", 1)[0][:60]
-            lines.append(
-                f"  {names[tool.qualified]:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip()
-            )
-    return "\n".join(lines) or "no MCP servers configured"
+    blocks = [server_block(server, [t for t in tools if t.server == server.name]) for server in servers]
+    return "\n".join(blocks) or "no MCP servers configured"
+
+
+def server_block(server: ServerStatus, tools: list[ToolInfo], *, answered: bool = True) -> str:
+    """One server's line, then a line per tool, names as `gateway call` takes them.
+
+    `answered=False`: the server did not answer within its bound (`server.error` says so)."""
+    detail = {
+        "up": f"{plural(server.tool_count, 'tool')}, protocol {server.protocol_version}",
+        "disabled": "disabled in the config",
+    }.get(server.state, server.error or "")
+    state = server.state if answered else "not answering"
+    lines = [f"{server.name} [{state}] {server.transport}: {detail}"]
+    names = {t.qualified: typed_name(t.server, t.name) for t in tools}
+    width = max((len(n) for n in names.values()), default=0)
+    for tool in tools:
+        flags = ", ".join(tool_flags(tool))
+        title = tool.title or tool.description.split("\n", 1)[0][:60]
+        lines.append(f"  {names[tool.qualified]:<{width}}  {title}{f'  [{flags}]' if flags else ''}".rstrip())
+    return "\n".join(lines)
 
 
 def text(result: CallToolResult) -> str:
