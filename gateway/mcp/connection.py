@@ -35,6 +35,7 @@ from typing_extensions import TypeIs
 
 from gateway.config import RemoteServerConfig, ServerConfig, StdioServerConfig
 from gateway.mcp.client_side import ClientSide
+from gateway.mcp.result_check import CheckedClient
 from gateway.mcp.tether import tethered
 from gateway.mcp.traffic import Tap
 from gateway.redact import redact_url
@@ -58,7 +59,7 @@ def open_client(
     sees every message that passes, and `answers` answers the server's requests."""
     transport = _watched(_transport(config, config_dir, stderr), on_eof, tap)
     extra = answers.callbacks() if answers is not None else {}
-    return Client(transport, message_handler=on_message, cache=None, client_info=CLIENT_INFO, **extra)
+    return CheckedClient(transport, message_handler=on_message, cache=None, client_info=CLIENT_INFO, **extra)
 
 
 @contextlib.contextmanager
