@@ -83,10 +83,6 @@ class Offerings:
         """The registry (client_for, servers, redact): the caller's, whichever it is now."""
         return self.caller.registry
 
-    def catalog(self, catalog: Rendered) -> Rendered:
-        """The catalog with every up server's prompts added (as their supervisors last listed them)."""
-        return render.with_prompts(catalog, self.registry.prompts())
-
     # -- actions --------------------------------------------------------------------------------
 
     async def action(

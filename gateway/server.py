@@ -126,8 +126,8 @@ class GatewayServer(ProtocolServer):
         """Show what the planner decided for a typed message (a catalog, a form, a confirmation, a call)."""
         match decision:
             case ShowCatalog():
-                catalog = self.renderer.catalog(self.registry.tools(), self.registry.servers())
-                catalog = self.offerings.catalog(catalog)  # with the servers' prompts
+                registry = self.registry
+                catalog = self.renderer.catalog(registry.tools(), registry.servers(), registry.prompts())
                 yield self._widget_done(thread, context, catalog)
             case Say(text=text):
                 yield self._message(thread, context, text)

@@ -170,3 +170,27 @@ def test_templates_get_the_call_the_widget_came_from(tmp_path: Path) -> None:
     result = CallToolResult(content=[TextContent(type="text", text="hi")], structured_content={"x": 1})
     tree: Any = check(renderer.result(tool("t", server="srv"), {"q": "w"}, result))
     assert json.loads(of_type(tree, "Text")[0]["value"]) == ["srv.t", "srv", "srv.t", "w", "hi", False]
+
+
+TRICKY = [
+    "plain",
+    'quotes " and \\ backslash',
+    "<b>&'</b>",
+    "ünïcødé ✓",
+    "line\nbreak\ttab",
+    "a\ud800b",
+    2**70,
+    1.5,
+    None,
+]
+
+
+@pytest.mark.parametrize("value", TRICKY, ids=repr)
+def test_a_template_carries_any_value_unchanged(value: Any, tmp_path: Path) -> None:
+    # Templates write JSON with tojson (orjson's; Jinja's own for what orjson refuses, such as
+    # a lone surrogate or an integer beyond 64 bits): the widget shows the server's value as it is.
+    body = '{"type": "Card", "children": [{"type": "Text", "value": {{ result.v | tojson }}}]}'
+    (tmp_path / "t.widget").write_text(json.dumps({"version": "1.0", "name": "t", "template": body}))
+    library = TemplateLibrary(tmp_path)
+    widget = library.build(library.load("t.widget"), {"result": {"v": value}})
+    assert dump(widget)["children"][0].get("value") == value

@@ -49,6 +49,11 @@ _DESCRIPTION_CHARS = 160
 
 def catalog(tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> Rendered:
     """Every server with its state, and every tool with a button that opens its form."""
+    return finish(*catalog_root(tools, servers))
+
+
+def catalog_root(tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> tuple[Node, str]:
+    """The catalog's root node and summary, for a caller that adds to it before `finish`."""
     by_server: dict[str, list[ToolInfo]] = {}
     for tool in tools:
         by_server.setdefault(tool.server, []).append(tool)
@@ -73,7 +78,7 @@ def catalog(tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> Rende
     if not names:
         children.append(text("No MCP servers are configured.", color="secondary"))
     copy = f"{_on(tools, names)}. " + "; ".join(lines)
-    return finish(card(*children, size="lg"), copy)
+    return card(*children, size="lg"), copy
 
 
 def _on(tools: Sequence[ToolInfo], servers: Sequence[str]) -> str:

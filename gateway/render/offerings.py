@@ -66,9 +66,10 @@ def _label(prompt: Prompt) -> str:
 # -- prompts -----------------------------------------------------------------------------------
 
 
-def with_prompts(catalog: Rendered, prompts: Mapping[str, Sequence[Prompt]]) -> Rendered:
-    """The catalog with a section listing every server's prompts, each with a button to use it."""
-    root: dict[str, Any] = catalog.widget.model_dump(mode="json", exclude_none=True)
+def with_prompts(root: Node, copy_text: str, prompts: Mapping[str, Sequence[Prompt]]) -> Rendered:
+    """The catalog (`chrome.catalog_root`) with a section listing every server's prompts, each
+    with a button to use it."""
+    root = dict(root)
     children: list[Node] = list(root.get("children") or [])
     count = sum(len(p) for p in prompts.values())
     children.append(divider())
@@ -85,7 +86,7 @@ def with_prompts(catalog: Rendered, prompts: Mapping[str, Sequence[Prompt]]) -> 
         children.append(caption("No server offers prompts.", color="tertiary"))
     children.append(note("Type /resources to browse the servers' resources, /read <uri> to read one."))
     root["children"] = children
-    copy = catalog.copy_text + (f" Prompts: {', '.join(names)}." if names else "")
+    copy = copy_text + (f" Prompts: {', '.join(names)}." if names else "")
     return finish(root, copy)
 
 

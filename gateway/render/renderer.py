@@ -13,13 +13,13 @@ rules, templates, generic rendering and the copy_text all agree.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from chatkit.widgets import WidgetTemplate
-from mcp.types import CallToolResult, TextContent
+from mcp.types import CallToolResult, Prompt, TextContent
 
 from gateway import safe_json
 from gateway.config.render import RenderConfig, RenderRule
@@ -30,6 +30,7 @@ from gateway.render.builtins import render_builtin
 from gateway.render.data import result_data
 from gateway.render.forms import build_form
 from gateway.render.generic import data_part, error_card, render_result, summarize_result
+from gateway.render.offerings import with_prompts
 from gateway.render.parts import Context, compose, detached_context
 from gateway.render.templates import TemplateError, TemplateLibrary
 from gateway.render.text import json_in_text
@@ -227,9 +228,17 @@ class Renderer:
                 tool=tool,
             )
 
-    def catalog(self, tools: Sequence[ToolInfo], servers: Sequence[ServerStatus]) -> Rendered:
-        """Every server and tool, each tool with a button that opens its form."""
-        return chrome.catalog(tools, servers)
+    def catalog(
+        self,
+        tools: Sequence[ToolInfo],
+        servers: Sequence[ServerStatus],
+        prompts: Mapping[str, Sequence[Prompt]] | None = None,
+    ) -> Rendered:
+        """Every server and tool, each tool with a button that opens its form; with `prompts`,
+        a section listing every server's prompts too."""
+        if prompts is None:
+            return chrome.catalog(tools, servers)
+        return with_prompts(*chrome.catalog_root(tools, servers), prompts)
 
     def progress(self, tool: ToolInfo, progress: float, total: float | None, message: str | None) -> Rendered:
         """A live progress card for a running call."""

@@ -18,12 +18,28 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import orjson
 from chatkit.widgets import DynamicWidgetRoot, WidgetTemplate
 from jinja2 import Environment, FunctionLoader, StrictUndefined
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from gateway.vocabulary.json import is_object
+from gateway.wire import remember
 
 logger = logging.getLogger(__name__)
+
+
+def tojson(value: Any, indent: int | None = None) -> Markup:
+    """Jinja's `tojson` for templates that write JSON, not HTML: a list row calls it a dozen
+    times, so it is orjson's (no HTML escapes, which JSON text does not need). Whatever orjson
+    refuses (a lone surrogate, a huge integer, a key that is no string) takes Jinja's own path."""
+    if indent is None:
+        try:
+            return Markup(orjson.dumps(value).decode())
+        except (orjson.JSONEncodeError, TypeError):
+            pass
+    return htmlsafe_json_dumps(value, indent=indent)
 
 
 class TemplateError(Exception):
@@ -38,6 +54,7 @@ class TemplateLibrary:
         self._env = Environment(
             undefined=StrictUndefined, loader=FunctionLoader(self._source), autoescape=False
         )
+        self._env.filters["tojson"] = tojson
         self._templates: dict[str, WidgetTemplate] = {}
         self.broken: dict[str, str] = {}
         """Files that failed to load, with why (logged once, rendered generically)."""
@@ -69,8 +86,18 @@ class TemplateLibrary:
         return template
 
     def build(self, template: WidgetTemplate, data: dict[str, Any]) -> DynamicWidgetRoot:
-        """The widget a template makes from `data` (raises whatever the template raises)."""
-        return template.build(data)
+        """The widget a template makes from `data` (raises whatever the template raises).
+
+        What `WidgetTemplate.build` does, keeping the parsed JSON: the widget's wire bytes
+        come from it, with no walk of the validated widget (gateway.wire)."""
+        rendered = template.template.render(**data)
+        try:
+            parsed = orjson.loads(rendered)
+        except orjson.JSONDecodeError:  # NaN, or an integer beyond 64 bits: the json module reads those
+            parsed = json.loads(rendered)
+        widget = DynamicWidgetRoot.model_validate(parsed)
+        remember(widget, parsed)
+        return widget
 
     def _inside(self, relative: str) -> Path | None:
         path = (self.directory / relative).resolve()

@@ -14,6 +14,8 @@ from typing import Any
 
 from chatkit.widgets import DynamicWidgetRoot
 
+from gateway.wire import remember
+
 Node = dict[str, Any]
 """One widget component as a dict (`{"type": "Text", "value": ...}`)."""
 
@@ -38,8 +40,13 @@ def finish_summary(copy_text: str) -> str:
 
 
 def finish(root: Node, copy_text: str) -> Rendered:
-    """Validate a root dict (Card, ListView or Basic) and pair it with its summary."""
-    return Rendered(widget=DynamicWidgetRoot.model_validate(root), copy_text=finish_summary(copy_text))
+    """Validate a root dict (Card, ListView or Basic) and pair it with its summary.
+
+    The dict is the widget's JSON already: gateway.wire keeps it as the widget's bytes, so
+    streaming and storing the widget never walks the validated tree."""
+    widget = DynamicWidgetRoot.model_validate(root)
+    remember(widget, root)
+    return Rendered(widget=widget, copy_text=finish_summary(copy_text))
 
 
 # -- components ------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from chatkit.types import Attachment, ThreadItem, ThreadMetadata, WidgetItem
 from chatkit.widgets import DynamicWidgetRoot
 from pydantic import TypeAdapter
 
-from gateway.wire import dumps, widget_item_json
+from gateway.wire import widget_item_bytes
 
 # Built once: a TypeAdapter over these unions costs milliseconds to construct.
 _ITEM: TypeAdapter[ThreadItem] = TypeAdapter(ThreadItem)
@@ -44,7 +44,7 @@ def load_thread(data: str) -> ThreadMetadata:
 def dump_item(item: ThreadItem) -> str:
     """The JSON text stored for a thread item (widgets through gateway.wire's linear walk)."""
     if isinstance(item, WidgetItem):
-        return dumps(widget_item_json(item)).decode()
+        return widget_item_bytes(item).decode()
     return item.model_dump_json()
 
 
