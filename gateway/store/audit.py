@@ -18,12 +18,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store.codec import naive
 from gateway.store.connections import Connections
+from gateway.store.engine import AnyEngine
 from gateway.store.models import AUDIT
 from gateway.store.outage import Outage
+
+_INSERT = insert(AUDIT)
 
 OUTCOMES = ("ok", "error", "failed", "timeout", "interrupted")
 """``AuditEntry.outcome`` values: a result, an ``isError`` result, no result, timed out, cancelled."""
@@ -65,7 +67,7 @@ class AuditEntry:
 class AuditLog:
     """Records MCP calls in the ``gateway_audit`` table and reads the latest back, oldest first."""
 
-    def __init__(self, engine: AsyncEngine, *, outage: Outage | None = None) -> None:
+    def __init__(self, engine: AnyEngine, *, outage: Outage | None = None) -> None:
         """Use ``engine``'s database (its tables made by ``create_tables``); report outages to ``outage``."""
         self._connections = Connections(engine, outage or Outage())
 
@@ -85,8 +87,7 @@ class AuditLog:
             "via": entry.via,
             "confirmed_by": entry.confirmed_by,
         }
-        async with self._connections.write() as conn:
-            await conn.execute(insert(AUDIT), row)
+        await self._connections.write(lambda conn: conn.execute(_INSERT, row))
 
     async def entries(
         self, *, since: datetime | None = None, user: str | None = None, limit: int | None = None
@@ -102,14 +103,13 @@ class AuditLog:
         # Newest first, so a limit keeps the latest entries; id breaks ties, so entries stamped
         # in the same microsecond keep the order they were recorded in.
         query = query.order_by(AUDIT.c.at.desc(), AUDIT.c.id.desc()).limit(limit)
-        async with self._connections.read() as conn:
-            rows = (await conn.execute(query)).mappings().all()
+        rows = await self._connections.read(lambda conn: conn.execute(query).mappings().all())
         return [_entry(row) for row in reversed(rows)]
 
     async def prune(self, before: datetime) -> int:
         """Delete the entries stamped before ``before``; return how many were deleted."""
-        async with self._connections.write() as conn:
-            return (await conn.execute(delete(AUDIT).where(AUDIT.c.at < naive(before)))).rowcount
+        statement = delete(AUDIT).where(AUDIT.c.at < naive(before))
+        return await self._connections.write(lambda conn: conn.execute(statement).rowcount)
 
 
 def _entry(row: RowMapping) -> AuditEntry:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.store.connections import Connections
+from gateway.store.engine import AnyEngine
 from gateway.store.models import CLAIMS
 from gateway.store.outage import Outage
 
@@ -22,7 +22,7 @@ from gateway.store.outage import Outage
 class Claims:
     """Keys claimed once, in the ``gateway_claims`` table."""
 
-    def __init__(self, engine: AsyncEngine, *, outage: Outage | None = None) -> None:
+    def __init__(self, engine: AnyEngine, *, outage: Outage | None = None) -> None:
         """Use ``engine``'s database (its tables made by ``create_tables``); report outages to ``outage``."""
         self._connections = Connections(engine, outage or Outage())
         insert = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
@@ -32,5 +32,4 @@ class Claims:
     async def claim(self, key: str, user_id: str) -> bool:
         """True for the first claim of ``key`` ever made, False for every later one (by anyone)."""
         row = {"key": key, "user_id": user_id, "claimed_at": datetime.now(UTC).replace(tzinfo=None)}
-        async with self._connections.write() as conn:
-            return (await conn.execute(self._claim, row)).rowcount == 1
+        return await self._connections.write(lambda conn: conn.execute(self._claim, row).rowcount) == 1

@@ -1,29 +1,44 @@
 """Connections for the store's statements that turn "the database cannot be reached" into one error.
 
 Every statement the store, the audit log and the claims run goes through ``Connections.read()``
-or ``.write()``. A failure to open the connection, or an error that means it was lost
-(``failures.connection_lost``), raises ``gateway.errors.StoreUnavailableError`` with a short
+or ``.write()``, as an operation: a plain function of one connection, run whole (in a worker
+thread on SQLite, through ``run_sync`` on PostgreSQL's async engine). A failure to open the
+connection, or an error that means it was lost (``failures.connection_lost``), raises ``gateway.errors.StoreUnavailableError`` with a short
 reason (no SQL, no password) and is recorded in the shared ``Outage``; any other error is the
 database answering, and keeps its own type.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+import anyio
+import anyio.to_thread
+from sqlalchemy import Connection, Engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.errors import StoreUnavailableError
 from gateway.store import failures
+from gateway.store.engine import SQLITE_CONNECTIONS, AnyEngine, described
 from gateway.store.outage import Outage
+
+T = TypeVar("T")
+
+Operation = Callable[[Connection], T]
+"""A store operation: plain statements on one connection, run whole (in a thread for SQLite)."""
+
+_limiters: weakref.WeakKeyDictionary[Engine, tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class Connections:
-    """Opens connections to one engine's database, reporting outages to ``outage``."""
+    """Runs operations on one engine's database, reporting outages to ``outage``."""
 
-    def __init__(self, engine: AsyncEngine, outage: Outage) -> None:
-        """Wrap ``engine``; nothing connects until a statement runs."""
+    def __init__(self, engine: AnyEngine, outage: Outage) -> None:
+        """Wrap ``engine``; nothing connects until an operation runs."""
         self.outage = outage
         self._writes = engine
         # A read is one or two statements that need no shared snapshot: on PostgreSQL, autocommit
@@ -31,35 +46,45 @@ class Connections:
         # transaction for a SELECT anyway.
         postgres = engine.dialect.name == "postgresql"
         self._reads = engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else engine
-        self.where = engine.url.render_as_string(hide_password=True)
+        self.where = described(engine)
         """The database's URL with its password hidden, as reasons name it."""
 
-    def read(self) -> AbstractAsyncContextManager[AsyncConnection]:
-        """A connection for statements that only read (autocommit on PostgreSQL)."""
-        return self._connection(self._reads, transaction=False)
+    async def read(self, operation: Operation[T]) -> T:
+        """Run statements that only read (autocommit on PostgreSQL); the operation's result."""
+        return await self._run(self._reads, operation, transaction=False)
 
-    def write(self) -> AbstractAsyncContextManager[AsyncConnection]:
-        """A connection in one transaction, committed when the block ends without an error."""
-        return self._connection(self._writes, transaction=True)
+    async def write(self, operation: Operation[T]) -> T:
+        """Run statements in one transaction, committed when the operation returns."""
+        return await self._run(self._writes, operation, transaction=True)
 
     def unavailable(self, reason: str) -> StoreUnavailableError:
         """Record a failure to reach the database and return the error to raise for it."""
         self.outage.failed(reason)
         return StoreUnavailableError(reason)
 
-    @asynccontextmanager
-    async def _connection(
-        self, engine: AsyncEngine, *, transaction: bool
-    ) -> AsyncGenerator[AsyncConnection, None]:
-        connected = False
+    async def _run(self, engine: AnyEngine, operation: Operation[T], *, transaction: bool) -> T:
+        connected: list[bool] = []  # set once the connection is open: later errors are the database's
         try:
-            async with engine.connect() as conn:
-                connected = True
-                if transaction:
-                    async with conn.begin():
-                        yield conn
-                else:
-                    yield conn
+            if isinstance(engine, AsyncEngine):
+                async with engine.connect() as conn:
+                    connected.append(True)
+                    if transaction:
+                        async with conn.begin():
+                            result = await conn.run_sync(operation)
+                    else:
+                        result = await conn.run_sync(operation)
+            else:
+                # Whole in a worker thread: one hand-off per operation. A write that has begun
+                # finishes even if its caller is cancelled; a read is left to finish alone.
+                result = await anyio.to_thread.run_sync(
+                    _in_thread,
+                    engine,
+                    operation,
+                    transaction,
+                    connected,
+                    limiter=_limiter(engine, write=transaction),
+                    abandon_on_cancel=not transaction,
+                )
         except StoreUnavailableError:
             raise  # a nested call already judged and recorded it
         except Exception as exc:
@@ -72,3 +97,28 @@ class Connections:
             self.outage.answered()  # a real error (not found, a taken key) is the database answering
             raise
         self.outage.answered()
+        return result
+
+
+def _in_thread(engine: Engine, operation: Operation[T], transaction: bool, connected: list[bool]) -> T:
+    with engine.connect() as conn:
+        connected.append(True)
+        if not transaction:
+            return operation(conn)
+        with conn.begin():
+            return operation(conn)
+
+
+def _limiter(engine: Engine, *, write: bool) -> anyio.CapacityLimiter:
+    """The engine's writer (one at a time) or its readers (the rest of its pooled connections).
+
+    SQLite takes one writer at a time; two writer threads of one process would meet at its
+    lock and wait in its busy handler, which sleeps in steps of up to 100 ms. Writes queue
+    here instead, where the next one starts as soon as the last commits; reads never wait for
+    them (WAL). No thread ever waits for the pool.
+    """
+    root = engine.engine  # an engine with other execution options shares the pool of its root
+    limiters = _limiters.get(root)
+    if limiters is None:
+        limiters = _limiters[root] = (anyio.CapacityLimiter(1), anyio.CapacityLimiter(SQLITE_CONNECTIONS - 1))
+    return limiters[0] if write else limiters[1]

@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Self
 
 from chatkit.store import NotFoundError, Store, StoreItemType
 from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
-from sqlalchemy import text
+from sqlalchemy import Connection, Row, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -46,7 +47,7 @@ from gateway.store.audit import AuditLog
 from gateway.store.claims import Claims
 from gateway.store.connections import Connections
 from gateway.store.context import RequestContext
-from gateway.store.engine import POSTGRES_CONNECT_TIMEOUT_S, create_engine, create_tables
+from gateway.store.engine import POSTGRES_CONNECT_TIMEOUT_S, async_engine, create_engine, create_tables
 from gateway.store.outage import Outage
 from gateway.store.queries import (
     ATTACHMENT_DATA,
@@ -94,6 +95,7 @@ class SQLStore(Store[RequestContext]):
         connection to an unresponsive server before raising ``StoreUnavailableError``.
         """
         self._engine = create_engine(url, connect_timeout=connect_timeout)
+        self._async_engine: AsyncEngine | None = None
         postgres = self._engine.dialect.name == "postgresql"
         self._upserts = build_upserts(postgresql_insert if postgres else sqlite_insert)
         self.outage = Outage()
@@ -117,17 +119,23 @@ class SQLStore(Store[RequestContext]):
 
     @property
     def engine(self) -> AsyncEngine:
-        """The SQLAlchemy engine (for seeding in benchmarks and tests)."""
-        return self._engine
+        """An async SQLAlchemy engine on the store's database (for seeding in benchmarks and tests)."""
+        if self._async_engine is None:
+            self._async_engine = async_engine(self._engine)
+        return self._async_engine
 
     async def start(self) -> None:
         """Connect and create the tables that do not exist yet; ``StoreUnavailableError`` if unreachable."""
-        async with self._db.write() as conn:
-            await create_tables(conn)
+        await self._db.write(create_tables)
 
     async def close(self) -> None:
         """Close every pooled connection; the store is unusable afterwards."""
-        await self._engine.dispose()
+        if self._async_engine is not None and self._async_engine is not self._engine:
+            await self._async_engine.dispose()
+        if isinstance(self._engine, AsyncEngine):
+            await self._engine.dispose()
+        else:
+            self._engine.dispose()
 
     async def __aenter__(self) -> Self:
         await self.start()
@@ -139,8 +147,8 @@ class SQLStore(Store[RequestContext]):
     async def ping(self, timeout: float = 5.0) -> None:
         """Return once the database answers a query; ``StoreUnavailableError`` if not within ``timeout`` s."""
         try:
-            async with asyncio.timeout(timeout), self._db.read() as conn:
-                await conn.execute(text("SELECT 1"))
+            async with asyncio.timeout(timeout):
+                await self._db.read(lambda conn: conn.execute(text("SELECT 1")))
         except TimeoutError:
             raise self._db.unavailable(f"{self._db.where} did not answer within {timeout:g} s") from None
 
@@ -160,10 +168,8 @@ class SQLStore(Store[RequestContext]):
 
     async def load_thread(self, thread_id: str, context: RequestContext) -> ThreadMetadata:
         """Load a thread's metadata by id."""
-        async with self._db.read() as conn:
-            data = (
-                await conn.execute(THREAD_DATA, {"thread_id": thread_id, "user_id": context.user_id})
-            ).scalar()
+        params = {"thread_id": thread_id, "user_id": context.user_id}
+        data = await self._db.read(lambda conn: conn.execute(THREAD_DATA, params).scalar())
         if data is None:
             raise _thread_not_found(thread_id)
         return codec.load_thread(data)
@@ -177,9 +183,8 @@ class SQLStore(Store[RequestContext]):
             "updated_at": datetime.now(),
             "data": codec.dump_thread(thread),
         }
-        async with self._db.write() as conn:
-            if (await conn.execute(self._upserts.thread, row)).rowcount == 0:
-                raise _thread_not_found(thread.id)
+        if await self._db.write(lambda conn: conn.execute(self._upserts.thread, row).rowcount) == 0:
+            raise _thread_not_found(thread.id)
 
     async def load_threads(
         self, limit: int, after: str | None, order: str, context: RequestContext
@@ -187,10 +192,14 @@ class SQLStore(Store[RequestContext]):
         """Load a page of the caller's threads by creation time (id breaks ties), after the thread ``after``."""
         ascending, size = _ascending(order), _page_size(limit)
         params = {"user_id": context.user_id, "after": after, "limit": size + 1}
-        async with self._db.read() as conn:
-            rows = (await conn.execute(THREAD_PAGES[ascending, after is not None], params)).scalars().all()
-            if not rows and after is not None and (await conn.execute(THREAD_CURSOR, params)).first() is None:
+
+        def page(conn: Connection) -> Sequence[str]:
+            rows = conn.execute(THREAD_PAGES[ascending, after is not None], params).scalars().all()
+            if not rows and after is not None and conn.execute(THREAD_CURSOR, params).first() is None:
                 raise _thread_not_found(after)
+            return rows
+
+        rows = await self._db.read(page)
         data = [codec.load_thread(row) for row in rows[:size]]
         has_more = len(rows) > size
         return Page(data=data, has_more=has_more, after=_next_after(data, has_more))
@@ -198,10 +207,13 @@ class SQLStore(Store[RequestContext]):
     async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
         """Delete a thread and its items."""
         params = {"thread_id": thread_id, "user_id": context.user_id}
-        async with self._db.write() as conn:
-            await conn.execute(DELETE_THREAD_ITEMS, params)
-            if (await conn.execute(DELETE_THREAD, params)).rowcount == 0:
+
+        def delete(conn: Connection) -> None:
+            conn.execute(DELETE_THREAD_ITEMS, params)
+            if conn.execute(DELETE_THREAD, params).rowcount == 0:
                 raise _thread_not_found(thread_id)
+
+        await self._db.write(delete)
 
     # -- items ----------------------------------------------------------------------------
 
@@ -211,14 +223,18 @@ class SQLStore(Store[RequestContext]):
         """Load a page of thread items in insertion order (``asc``) or newest first (``desc``)."""
         ascending, size = _ascending(order), _page_size(limit)
         params = {"thread_id": thread_id, "user_id": context.user_id, "after": after, "limit": size + 1}
-        async with self._db.read() as conn:
-            rows = (await conn.execute(ITEM_PAGES[ascending, after is not None], params)).all()
+
+        def page(conn: Connection) -> Sequence[Row[str, str]]:
+            rows = conn.execute(ITEM_PAGES[ascending, after is not None], params).all()
             if not rows:  # an empty thread, the end of one, or nothing of the caller's?
-                target = (await conn.execute(PAGE_TARGET, params)).first()
+                target = conn.execute(PAGE_TARGET, params).first()
                 if target is None:
                     raise _thread_not_found(thread_id)
                 if after is not None and target[1] is None:
                     raise NotFoundError(f"item {after} not found in thread {thread_id}")
+            return rows
+
+        rows = await self._db.read(page)
         data = [codec.load_item(row.type, row.data) for row in rows[:size]]
         has_more = len(rows) > size
         return Page(data=data, has_more=has_more, after=_next_after(data, has_more))
@@ -252,19 +268,20 @@ class SQLStore(Store[RequestContext]):
             "type": item.type,
             "data": codec.dump_item(item),
         }
-        async with self._db.write() as conn:
-            seq = (await conn.execute(CLAIM_SEQ, claim)).scalar()
+        upsert = self._upserts.item_replacing if replace else self._upserts.item
+
+        def write(conn: Connection) -> None:
+            seq = conn.execute(CLAIM_SEQ, claim).scalar()
             if seq is None:
                 raise _thread_not_found(thread_id)
-            await conn.execute(
-                self._upserts.item_replacing if replace else self._upserts.item, {**row, "seq": seq}
-            )
+            conn.execute(upsert, {**row, "seq": seq})
+
+        await self._db.write(write)
 
     async def load_item(self, thread_id: str, item_id: str, context: RequestContext) -> ThreadItem:
         """Load a thread item by id."""
         params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
-        async with self._db.read() as conn:
-            row = (await conn.execute(ITEM_ROW, params)).first()
+        row = await self._db.read(lambda conn: conn.execute(ITEM_ROW, params).first())
         if row is None:
             raise NotFoundError(f"item {item_id} not found in thread {thread_id}")
         return codec.load_item(row.type, row.data)
@@ -277,8 +294,7 @@ class SQLStore(Store[RequestContext]):
         caller's still raises ``NotFoundError``.
         """
         params = {"thread_id": thread_id, "item_id": item_id, "user_id": context.user_id}
-        async with self._db.write() as conn:
-            deleted = (await conn.execute(DELETE_ITEM, params)).rowcount
+        deleted = await self._db.write(lambda conn: conn.execute(DELETE_ITEM, params).rowcount)
         if deleted == 0:
             await self.load_thread(thread_id, context)
 
@@ -287,15 +303,13 @@ class SQLStore(Store[RequestContext]):
     async def save_attachment(self, attachment: Attachment, context: RequestContext) -> None:
         """Upsert attachment metadata; the same id under another user raises ``NotFoundError``."""
         row = {"id": attachment.id, "user_id": context.user_id, "data": codec.dump_attachment(attachment)}
-        async with self._db.write() as conn:
-            if (await conn.execute(self._upserts.attachment, row)).rowcount == 0:
-                raise _attachment_not_found(attachment.id)
+        if await self._db.write(lambda conn: conn.execute(self._upserts.attachment, row).rowcount) == 0:
+            raise _attachment_not_found(attachment.id)
 
     async def load_attachment(self, attachment_id: str, context: RequestContext) -> Attachment:
         """Load attachment metadata by id."""
         params = {"attachment_id": attachment_id, "user_id": context.user_id}
-        async with self._db.read() as conn:
-            data = (await conn.execute(ATTACHMENT_DATA, params)).scalar()
+        data = await self._db.read(lambda conn: conn.execute(ATTACHMENT_DATA, params).scalar())
         if data is None:
             raise _attachment_not_found(attachment_id)
         return codec.load_attachment(data)
@@ -303,9 +317,8 @@ class SQLStore(Store[RequestContext]):
     async def delete_attachment(self, attachment_id: str, context: RequestContext) -> None:
         """Delete attachment metadata by id."""
         params = {"attachment_id": attachment_id, "user_id": context.user_id}
-        async with self._db.write() as conn:
-            if (await conn.execute(DELETE_ATTACHMENT, params)).rowcount == 0:
-                raise _attachment_not_found(attachment_id)
+        if await self._db.write(lambda conn: conn.execute(DELETE_ATTACHMENT, params).rowcount) == 0:
+            raise _attachment_not_found(attachment_id)
 
 
 def _next_after(data: list[ThreadMetadata] | list[ThreadItem], has_more: bool) -> str | None:
