@@ -70,6 +70,10 @@ class Claims(Protocol):
         """True for the first caller of `key`, False for every later one."""
         ...
 
+    async def taken(self, key: str) -> bool:
+        """True once anyone has claimed `key` (claims nothing)."""
+        ...
+
 
 class GatewayServer(ProtocolServer):
     """ChatKit server over the MCP tool registry: commands and widgets without a model, a conversation with one."""
@@ -196,15 +200,21 @@ class GatewayServer(ProtocolServer):
                 yield event
             return
         decision = plan_action(action.type, payload, _dump(sender) if sender else None, self.registry)
+        answer = f"confirm/{thread.id}/{sender.id}" if sender else None  # the card's one answer
         if isinstance(decision, Refuse):
-            yield _refused(decision.message)
+            # A click that lost the race finds the card already replaced by the answer, which
+            # no longer fires its action: it was answered, not forged.
+            if answer and action.type in (TOOL_CONFIRM, TOOL_CANCEL) and await self.claims.taken(answer):
+                yield _ANSWERED
+            else:
+                yield _refused(decision.message)
             return
-        assert sender is not None, "plan_action refuses an action no widget sent"
+        assert sender is not None and answer is not None, "plan_action refuses an action no widget sent"
         # One answer per confirmation card, however many clicks and replicas race for it.
         if action.type in (TOOL_CONFIRM, TOOL_CANCEL) and not await self.claims.claim(
-            f"confirm/{thread.id}/{sender.id}", context.user_id
+            answer, context.user_id
         ):
-            yield NoticeEvent(level="warning", message="This confirmation was already answered.")
+            yield _ANSWERED
             return
         match decision:
             case Cancel():
@@ -356,6 +366,9 @@ def _dump(item: WidgetItem) -> Any:
 
 def _replaced(item: WidgetItem, rendered: Rendered) -> WidgetItem:
     return item.model_copy(update={"widget": rendered.widget, "copy_text": rendered.copy_text})
+
+
+_ANSWERED = NoticeEvent(level="warning", message="This confirmation was already answered.")
 
 
 def _refused(message: str) -> NoticeEvent:

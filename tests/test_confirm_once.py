@@ -46,6 +46,18 @@ def test_simultaneous_clicks_on_one_confirm_delete_once(tmp_path: Path, todo_db:
     assert tasks(todo_db) == []
 
 
+def test_a_click_after_the_answer_is_told_so_not_refused(tmp_path: Path, todo_db: Path) -> None:
+    # The card is replaced by the call's outcome: a late click (another tab, a slow double
+    # click) finds a widget that no longer fires it, and is told it was answered, not forged.
+    with running_local_gateway(tmp_path, todo_db=todo_db) as gateway:
+        thread_id, card, confirm = ask_to_delete(gateway, todo_db)
+        first = gateway.client().action(thread_id, card["id"], confirm)
+        late = gateway.client().action(thread_id, card["id"], confirm)
+    assert not already_answered(first) and tasks(todo_db) == []
+    assert already_answered(late), late.of_type("notice")
+    assert not any("not issued" in n["message"] for n in late.of_type("notice"))
+
+
 def test_cancel_and_confirm_clicked_together_give_one_answer(tmp_path: Path, todo_db: Path) -> None:
     with running_local_gateway(tmp_path, todo_db=todo_db) as gateway:
         thread_id, card, confirm = ask_to_delete(gateway, todo_db)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -33,3 +34,8 @@ class Claims:
         """True for the first claim of ``key`` ever made, False for every later one (by anyone)."""
         row = {"key": key, "user_id": user_id, "claimed_at": datetime.now(UTC).replace(tzinfo=None)}
         return await self._connections.write(lambda conn: conn.execute(self._claim, row).rowcount) == 1
+
+    async def taken(self, key: str) -> bool:
+        """True once anyone has claimed ``key`` (claims nothing)."""
+        query = select(CLAIMS.c.key).where(CLAIMS.c.key == key)
+        return await self._connections.read(lambda conn: conn.execute(query).first() is not None)
