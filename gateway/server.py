@@ -36,7 +36,7 @@ from gateway.calls import CallOrigin, CallOutcome, ToolCaller, widget_item
 from gateway.chat_calls import CALL_ACTIONS, ChatCalls
 from gateway.chat_offerings import Offerings
 from gateway.config import ClientToolConfig, ModelConfig
-from gateway.errors import UnknownToolError
+from gateway.errors import StoreUnavailableError, UnknownToolError
 from gateway.planning.arguments import prepare_arguments
 from gateway.planning.decisions import (
     AskConfirmation,
@@ -204,7 +204,7 @@ class GatewayServer(ProtocolServer):
         if isinstance(decision, Refuse):
             # A click that lost the race finds the card already replaced by the answer, which
             # no longer fires its action: it was answered, not forged.
-            if answer and action.type in (TOOL_CONFIRM, TOOL_CANCEL) and await self.claims.taken(answer):
+            if answer and action.type in (TOOL_CONFIRM, TOOL_CANCEL) and await self._answered(answer):
                 yield _ANSWERED
             else:
                 yield _refused(decision.message)
@@ -236,6 +236,13 @@ class GatewayServer(ProtocolServer):
                 yield self._widget_done(
                     thread, context, self.renderer.full_value(label, text, as_data=as_data)
                 )
+
+    async def _answered(self, answer: str) -> bool:
+        """Whether a confirmation card's answer is claimed; False when the store cannot say."""
+        try:
+            return await self.claims.taken(answer)
+        except StoreUnavailableError:
+            return False  # the refusal stands; the store's outage is reported by the store
 
     async def _action_call(
         self, thread: ThreadMetadata, sender: WidgetItem, call: Call, context: RequestContext

@@ -51,6 +51,15 @@ async def test_structured_content_that_breaks_the_output_schema_is_a_clear_error
     assert "'y' is a required property" in message
 
 
+async def test_an_output_schema_pattern_is_judged_as_the_sdk_judges_it() -> None:
+    # The output check runs in Rust first; a `pattern` (ECMA there, Python's `re` in the SDK)
+    # is left to the SDK, so a mark only ECMA's `\s` accepts is still refused.
+    async with ToolRegistry({"paged": python_server("tests.servers.paged", "3", "2")}) as registry:
+        with pytest.raises(OutputSchemaError) as broken:
+            await registry.call("paged.bom_point", {})
+    assert "does not match its output schema at mark" in str(broken.value)
+
+
 async def test_a_missing_or_uncheckable_structured_result_is_an_output_schema_error() -> None:
     async with ToolRegistry({"paged": python_server("tests.servers.paged", "3", "2")}) as registry:
         with pytest.raises(OutputSchemaError) as missing:

@@ -6,7 +6,8 @@ which for a 20-row result was most of the client's own cost of a call. Here each
 output schema is compiled once with `jsonschema_rs` and a result it accepts passes at once.
 Anything else goes to the SDK's own check, unchanged: a result the fast validator refuses
 (so the error, and its wording that `output_schema.py` reads, are the SDK's), a schema it
-cannot compile, a result without structured content, a tool not listed yet.
+cannot compile or that has a `pattern` (ECMA regexes in Rust, Python's in the SDK: they
+disagree on some text), a result without structured content, a tool not listed yet.
 
 Its `$ref`s resolve inside the schema only, as the SDK's (empty `Registry`) do: the fast
 validator never fetches anything, and a schema pointing elsewhere is left to the SDK.
@@ -27,11 +28,26 @@ logger = logging.getLogger(__name__)
 
 def _compile(schema: dict[str, Any]) -> Any:
     """A compiled validator for `schema`, or None when jsonschema_rs cannot take it."""
+    if _has_patterns(schema):
+        return None  # ECMA regexes there, Python's `re` in the SDK: they judge some text apart
     try:
         return jsonschema_rs.validator_for(schema, validate_formats=False, offline=True)
     except Exception as exc:  # an invalid schema, an unresolvable $ref: the SDK's check says which
         logger.debug("output schema not compiled, the SDK checks its results: %s", exc)
         return None
+
+
+def _has_patterns(node: Any) -> bool:
+    if isinstance(node, dict):
+        items: dict[str, Any] = node  # pyright: ignore[reportUnknownVariableType]
+        return (
+            "pattern" in items
+            or "patternProperties" in items
+            or any(_has_patterns(v) for v in items.values())
+        )
+    if isinstance(node, list):
+        return any(_has_patterns(v) for v in node)  # pyright: ignore[reportUnknownVariableType]
+    return False
 
 
 class CheckedSession(ClientSession):

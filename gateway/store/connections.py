@@ -10,13 +10,14 @@ database answering, and keeps its own type.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Pool
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gateway.errors import StoreUnavailableError
@@ -29,7 +30,7 @@ T = TypeVar("T")
 Operation = Callable[[Connection], T]
 """A store operation: plain statements on one connection, run whole (in a thread for SQLite)."""
 
-_limiters: weakref.WeakKeyDictionary[Engine, tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]] = (
+_all_gates: weakref.WeakKeyDictionary[Pool, tuple[threading.Lock, threading.BoundedSemaphore]] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -74,16 +75,11 @@ class Connections:
                     else:
                         result = await conn.run_sync(operation)
             else:
-                # Whole in a worker thread: one hand-off per operation. A write that has begun
-                # finishes even if its caller is cancelled; a read is left to finish alone.
+                # Whole in a worker thread: one hand-off per operation. A caller cancelled
+                # (a timeout, a closed stream) stops waiting; the thread finishes the operation,
+                # a write commits, and only then gives its connection back.
                 result = await anyio.to_thread.run_sync(
-                    _in_thread,
-                    engine,
-                    operation,
-                    transaction,
-                    connected,
-                    limiter=_limiter(engine, write=transaction),
-                    abandon_on_cancel=not transaction,
+                    _in_thread, engine, operation, transaction, connected, abandon_on_cancel=True
                 )
         except StoreUnavailableError:
             raise  # a nested call already judged and recorded it
@@ -101,7 +97,8 @@ class Connections:
 
 
 def _in_thread(engine: Engine, operation: Operation[T], transaction: bool, connected: list[bool]) -> T:
-    with engine.connect() as conn:
+    writer, readers = _gates(engine)
+    with writer if transaction else readers, engine.connect() as conn:
         connected.append(True)
         if not transaction:
             return operation(conn)
@@ -109,16 +106,19 @@ def _in_thread(engine: Engine, operation: Operation[T], transaction: bool, conne
             return operation(conn)
 
 
-def _limiter(engine: Engine, *, write: bool) -> anyio.CapacityLimiter:
-    """The engine's writer (one at a time) or its readers (the rest of its pooled connections).
+def _gates(engine: Engine) -> tuple[threading.Lock, threading.BoundedSemaphore]:
+    """The pool's writer gate (one at a time) and readers' gate (its other connections).
 
     SQLite takes one writer at a time; two writer threads of one process would meet at its
-    lock and wait in its busy handler, which sleeps in steps of up to 100 ms. Writes queue
-    here instead, where the next one starts as soon as the last commits; reads never wait for
-    them (WAL). No thread ever waits for the pool.
+    lock and wait in its busy handler, which sleeps in steps of up to 100 ms. Writes queue at
+    this gate instead, where the next one starts as soon as the last commits; reads never wait
+    for them (WAL). A thread holds its gate exactly as long as it holds a connection, so none
+    ever waits for the pool, even when its caller stopped waiting for it.
     """
-    root = engine.engine  # an engine with other execution options shares the pool of its root
-    limiters = _limiters.get(root)
-    if limiters is None:
-        limiters = _limiters[root] = (anyio.CapacityLimiter(1), anyio.CapacityLimiter(SQLITE_CONNECTIONS - 1))
-    return limiters[0] if write else limiters[1]
+    gates = _all_gates.get(engine.pool)  # engines with other execution options share their pool
+    if gates is None:
+        gates = _all_gates[engine.pool] = (
+            threading.Lock(),
+            threading.BoundedSemaphore(SQLITE_CONNECTIONS - 1),
+        )
+    return gates

@@ -4,8 +4,8 @@
   runs in WAL mode (readers never block the writer), waits up to ``busy_timeout`` for the write
   lock instead of failing at once, and enforces foreign keys. The store runs on it through the
   plain ``sqlite3`` driver, each operation whole in a worker thread (``connections.py``): one
-  hand-off per operation, where the aiosqlite adapter makes one per cursor call (a primary-key
-  read cost 0.28 ms that way, 0.10 ms this way). ``async_engine`` gives the aiosqlite engine
+  hand-off per operation, where the aiosqlite adapter makes one per cursor call
+  (``bench.store_ops``: ``load_thread`` p50 0.46 ms that way, 0.15 ms this way). ``async_engine`` gives the aiosqlite engine
   for code that wants one (tests seed through it).
 - ``postgresql+asyncpg://user:password@host:port/db``: any number of gateway replicas can share it.
   Each pooled connection is pinged as it is taken from the pool, so the first request after a

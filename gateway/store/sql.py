@@ -148,7 +148,7 @@ class SQLStore(Store[RequestContext]):
         """Return once the database answers a query; ``StoreUnavailableError`` if not within ``timeout`` s."""
         try:
             async with asyncio.timeout(timeout):
-                await self._db.read(lambda conn: conn.execute(text("SELECT 1")))
+                await self._db.read(lambda conn: conn.execute(text("SELECT 1")).scalar())
         except TimeoutError:
             raise self._db.unavailable(f"{self._db.where} did not answer within {timeout:g} s") from None
 

@@ -9,7 +9,9 @@ BUSY_TIMEOUT_MS): that connection never waits, it fails at once with SQLITE_BUSY
 work (its transaction rolled back) is run again on a worker thread through a second
 connection that does wait, one job at a time. So two processes on one file queue for the
 lock rather than fail, and the loop keeps answering (reads are served from WAL snapshots,
-which never wait for a writer) while one of its writes waits.
+which never wait for a writer) while one of its writes waits. What else runs on the loop is
+the queries' own work: a search's casefold per row, and SQLite's automatic WAL checkpoint
+(an fsync about every 1,000 pages written) inside the commit that triggers it.
 
 Every write is one short transaction that takes the write lock up front (`BEGIN IMMEDIATE`),
 so it can only fail before it changed anything; reads use deferred transactions (one snapshot

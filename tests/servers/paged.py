@@ -3,7 +3,8 @@
 It lists COUNT tools (`tool_000` …) PAGE at a time behind opaque cursors, as the SDK's
 MCPServer never does. Each tool echoes its own name. `bad_point` declares an output schema
 and returns structured content that breaks it (the client must notice); `no_point` declares
-it and returns none; `odd_point` declares an output schema that is not valid JSON Schema.
+it and returns none; `odd_point` declares an output schema that is not valid JSON Schema;
+`bom_point` returns a mark that breaks its schema's `pattern` by Python's reading of `\\s` only.
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ POINT = {
 }
 
 
+MARK = {
+    "type": "object",
+    "properties": {"mark": {"type": "string", "pattern": "^\\s$"}},
+    "required": ["mark"],
+}
+"""ECMA's `\\s` (jsonschema_rs) matches U+FEFF, Python's (the SDK's jsonschema) does not."""
+
+
 def build_server(count: int, page: int) -> Server[Any]:
     """A server with `count` numbered tools listed `page` at a time, plus `bad_point`."""
     width = len(str(count - 1))
@@ -49,6 +58,8 @@ def build_server(count: int, page: int) -> Server[Any]:
         )
     )
 
+    tools.append(Tool(name="bom_point", input_schema={"type": "object"}, output_schema=MARK))
+
     async def list_tools(_ctx: Any, params: PaginatedRequestParams | None) -> ListToolsResult:
         start = int(params.cursor) if params and params.cursor else 0
         end = start + page
@@ -58,6 +69,10 @@ def build_server(count: int, page: int) -> Server[Any]:
         if params.name == "bad_point":
             return CallToolResult(
                 content=[TextContent(type="text", text="x=nope")], structured_content={"x": "nope"}
+            )
+        if params.name == "bom_point":
+            return CallToolResult(
+                content=[TextContent(type="text", text="bom")], structured_content={"mark": "\ufeff"}
             )
         if params.name == "odd_point":
             return CallToolResult(content=[TextContent(type="text", text="{}")], structured_content={})
