@@ -67,9 +67,10 @@ def dumps(value: Any) -> bytes:
     return text.encode("utf-8", "replace")
 
 
-_RECENT_WIDGETS = 64
-"""How many widgets' bytes are kept: enough for every turn in flight to stream and store its own."""
-_RECENT_BYTES = 2_000_000
+_RECENT_WIDGETS = 16
+"""How many widgets' bytes are kept: a widget is stored and streamed within one turn, back to
+back but for the turns that run between the two (a miss only walks the widget again)."""
+_RECENT_BYTES = 1_000_000
 """And at most this much JSON: an entry keeps its widget alive, and a widget's objects weigh
 several times its JSON, so a few large catalogs must not hold tens of megabytes."""
 
