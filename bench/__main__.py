@@ -13,6 +13,10 @@ BENCHMARKS = [
     "bench.mcpo",
     "bench.concurrency",
     "bench.rss",
+    "bench.server_floor",
+    "bench.store_ops",
+    "bench.turn_scaling",
+    "bench.cli_start",
 ]
 
 
