@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx2
 
 from bench.support import percentile
-from tests.support.gateway import running_gateway, todo_server_config, user_input, write_config
+from tests.support.gateway import local_config, running_gateway, user_input, write_config
 from tests.support.net import free_port, wait_until_listening
 
 PLAIN_APP = """
@@ -51,13 +51,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        config = write_config(
-            tmp_path / "config.yaml",
-            {
-                "mcp_servers": {"todo": todo_server_config(tmp_path / "todo.db")},
-                "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-            },
-        )
+        config = write_config(tmp_path / "config.yaml", local_config(tmp_path))
         with running_gateway(config) as gateway:
             sample = httpx2.post(
                 f"{gateway.url}/chatkit",

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import shutil
 import signal
 import subprocess
@@ -28,8 +27,8 @@ from pathlib import Path
 
 import httpx2
 
-from bench.turn import seed
-from tests.support.gateway import parse_sse, running_gateway, todo_server_config, user_input, write_config
+from bench.support import JSON_HEADERS, create_threads, has_widget, message_body, seed, timed_post
+from tests.support.gateway import local_config, running_gateway, write_config
 
 BUCKETS: dict[str, tuple[str, ...]] = {
     "MCP call (client side, whole)": ("registry.py:call ",),
@@ -45,28 +44,17 @@ BUCKETS: dict[str, tuple[str, ...]] = {
 
 async def drive(url: str, users: int, seconds: float) -> int:
     """Run `/list_tasks {}` turns on `users` threads at once for `seconds`; the number of turns."""
-    async with httpx2.AsyncClient(
-        base_url=url, timeout=60, headers={"Content-Type": "application/json"}
-    ) as http:
-        threads: list[str] = []
-        for _ in range(users):
-            body = {"type": "threads.create", "params": {"input": user_input("/help")}}
-            response = await http.post("/chatkit", content=json.dumps(body))
-            threads.append(parse_sse(response.text)[0]["thread"]["id"])
+    async with httpx2.AsyncClient(base_url=url, timeout=60, headers=JSON_HEADERS) as http:
+        threads = await create_threads(http, users, "/help")
         done = 0
         end = time.perf_counter() + seconds
 
         async def user(thread_id: str) -> None:
             nonlocal done
-            body = json.dumps(
-                {
-                    "type": "threads.add_user_message",
-                    "params": {"thread_id": thread_id, "input": user_input("/list_tasks {}")},
-                }
-            )
+            body = message_body(thread_id, "/list_tasks {}")
             while time.perf_counter() < end:
-                response = await http.post("/chatkit", content=body)
-                assert '"widget"' in response.text, response.text
+                _, events = await timed_post(http, body)
+                assert has_widget(events), events
                 done += 1
 
         await asyncio.gather(*(user(t) for t in threads))
@@ -123,13 +111,7 @@ def main() -> None:
         tmp_path = Path(tmp)
         db = tmp_path / "todo.db"
         asyncio.run(seed(db))
-        config = write_config(
-            tmp_path / "config.yaml",
-            {
-                "mcp_servers": {"todo": todo_server_config(db)},
-                "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-            },
-        )
+        config = write_config(tmp_path / "config.yaml", local_config(tmp_path, todo_db=db))
         raw = args.out or tmp_path / "profile.txt"
         with running_gateway(config) as gateway:
             asyncio.run(drive(gateway.url, args.users, 2))  # warm-up

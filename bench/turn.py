@@ -29,7 +29,7 @@ from bench.support import (
     timed_post,
     todo_params,
 )
-from tests.support.gateway import running_gateway, todo_server_config, write_config
+from tests.support.gateway import local_config, running_gateway, write_config
 
 
 async def measure(gateway_url: str, db: Path, users: int, rounds: int, warmup: int) -> dict[str, list[float]]:
@@ -69,13 +69,7 @@ def main() -> None:
         tmp_path = Path(tmp)
         db = tmp_path / "todo.db"
         asyncio.run(seed(db))
-        config = write_config(
-            tmp_path / "config.yaml",
-            {
-                "mcp_servers": {"todo": todo_server_config(db)},
-                "store": {"url": f"sqlite+aiosqlite:///{tmp_path / 'gateway.db'}"},
-            },
-        )
+        config = write_config(tmp_path / "config.yaml", local_config(tmp_path, todo_db=db))
         with running_gateway(config) as gateway:
             print(
                 f"list_tasks on {TASKS} tasks: raw MCP call over stdio vs /list_tasks {{}} turn through the gateway"
